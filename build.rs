@@ -1,0 +1,33 @@
+//! Embeds every `decks/*.toml` in the binary: the built-in decks need no set-up.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    println!("cargo:rerun-if-changed=decks");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("decks");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut code = String::from("&[\n");
+    for name in &names {
+        println!("cargo:rerun-if-changed=decks/{name}");
+        let path = dir.join(name);
+        let _ = writeln!(
+            code,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        );
+    }
+    code.push_str("]\n");
+    let out =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_decks.rs");
+    std::fs::write(out, code).expect("write the built-in deck list");
+}

@@ -1,0 +1,89 @@
+//! The command line, as clap sees it. Flags only: resolving them into settings is
+//! `settings`' job.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "medterm",
+    version,
+    about = "A terminal trainer for medical terminology",
+    long_about = "A terminal trainer for medical terminology: word parts, built terms and clinical \
+                  abbreviations, scheduled with FSRS-6.\n\nWith no command, opens the app on the \
+                  built-in decks and your own."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Folder for progress, config and your own decks [default: the XDG data dir]
+    #[arg(long, global = true, env = "MEDTERM_HOME", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Also load the decks in this file or folder (repeatable)
+    #[arg(long = "deck", global = true, value_name = "PATH")]
+    pub decks: Vec<PathBuf>,
+
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Pretend the time is this RFC 3339 instant (for tests and demos)
+    #[arg(
+        long,
+        global = true,
+        env = "MEDTERM_NOW",
+        hide = true,
+        value_name = "RFC3339"
+    )]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check deck files and report every problem with its line and column
+    Check(CheckArgs),
+    /// List the loaded decks
+    Decks(DecksArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Deck files or folders to check [default: the built-in decks and your own]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `path:line:col: severity: message` with the source line
+    Human,
+    /// One JSON object per line per diagnostic
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DecksArgs {
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,687 @@
+//! One deck file: TOML text -> `Deck`, with every problem reported at its line and column.
+//!
+//! The file is parsed into toml's spanned document tree and walked by hand rather than
+//! deserialized with serde: serde stops at the first error, and a student fixing a deck
+//! wants every problem in one run.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::diag::{Diagnostic, Severity, SourceText};
+use super::{AnswerMode, Card, Caution, Deck, Kind, Origin, derive_id, is_valid_id};
+use crate::text;
+
+/// A deck file larger than this is refused before parsing (the 50 000-card benchmark deck
+/// is about 6 MB).
+pub const MAX_DECK_BYTES: usize = 64 * 1024 * 1024;
+/// Any one text field longer than this is an error.
+pub const MAX_FIELD_BYTES: usize = 16 * 1024;
+pub const MAX_CARDS_PER_DECK: usize = 200_000;
+
+const DECK_FIELDS: &[&str] = &["id", "name", "description", "reverse", "answer"];
+const CARD_FIELDS: &[&str] = &[
+    "id",
+    "front",
+    "back",
+    "kind",
+    "answers",
+    "variants",
+    "example",
+    "parts",
+    "tags",
+    "confused_with",
+    "note",
+    "reverse",
+    "caution",
+    "instead",
+];
+
+/// A reference from a card to another card, resolved once every deck is loaded.
+#[derive(Debug, Clone)]
+pub(crate) struct Reference {
+    pub card: usize,
+    pub kind: RefKind,
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefKind {
+    Part,
+    Confusable,
+}
+
+/// The result of parsing one file: the deck, if it could be built, and what was wrong.
+#[derive(Debug)]
+pub struct ParsedDeck {
+    pub deck: Option<Deck>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) refs: Vec<Reference>,
+    pub(crate) id_span: Range<usize>,
+}
+
+/// Parses one deck. Card-level errors drop that card and keep the others; errors in the
+/// TOML syntax or the `[deck]` table drop the whole deck.
+pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
+    let mut p = Parser {
+        src,
+        diags: Vec::new(),
+        errors: 0,
+    };
+    let mut out = ParsedDeck {
+        deck: None,
+        diagnostics: Vec::new(),
+        refs: Vec::new(),
+        id_span: 0..0,
+    };
+    if src.text.len() > MAX_DECK_BYTES {
+        out.diagnostics.push(
+            Diagnostic::file(
+                src.path,
+                Severity::Error,
+                format!(
+                    "deck file is {} bytes, over the limit of {} MiB",
+                    src.text.len(),
+                    MAX_DECK_BYTES >> 20
+                ),
+            )
+            .with_help("split it into several deck files"),
+        );
+        return out;
+    }
+
+    let (root, errors) = DeTable::parse_recoverable(src.text);
+    let syntax_ok = errors.is_empty();
+    for e in &errors {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().trim().to_owned();
+        p.error(span, format!("TOML syntax: {message}"));
+    }
+    let root = root.into_inner();
+
+    let mut header = None;
+    let mut cards = Vec::new();
+    for (key, value) in &root {
+        match key.get_ref().ref_str() {
+            "deck" => match value.get_ref() {
+                DeValue::Table(t) => header = Some((t, value.span())),
+                other => p.type_error("deck", "a table `[deck]`", other, value.span()),
+            },
+            "card" => match value.get_ref() {
+                DeValue::Array(items) => {
+                    for item in items {
+                        match item.get_ref() {
+                            DeValue::Table(t) => cards.push((t, item.span())),
+                            other => p.type_error("card", "a table `[[card]]`", other, item.span()),
+                        }
+                    }
+                }
+                other => p.type_error("card", "an array of tables `[[card]]`", other, value.span()),
+            },
+            name => {
+                let help = match text::closest(name, &["deck", "card"]) {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => "a deck file has one `[deck]` table and `[[card]]` tables".to_owned(),
+                };
+                p.error(key.span(), format!("unknown top-level key `{name}`"))
+                    .help = Some(help);
+            }
+        }
+    }
+
+    let deck_header = match header {
+        Some((table, span)) => p.deck_header(table, span, syntax_ok),
+        None => {
+            if syntax_ok {
+                p.diags.push(
+                    Diagnostic::file(src.path, Severity::Error, "missing `[deck]` table")
+                        .with_help(
+                            "start the file with `[deck]`, `id = \"...\"` and `name = \"...\"`",
+                        ),
+                );
+            }
+            None
+        }
+    };
+    if cards.len() > MAX_CARDS_PER_DECK {
+        p.diags.push(
+            Diagnostic::file(
+                src.path,
+                Severity::Error,
+                format!(
+                    "{} cards in one deck, over the limit of {MAX_CARDS_PER_DECK}",
+                    cards.len()
+                ),
+            )
+            .with_help("split it into several deck files"),
+        );
+        cards.truncate(0);
+    }
+
+    let mut parsed_cards: Vec<(Card, bool, Range<usize>)> = Vec::with_capacity(cards.len());
+    let mut refs = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(cards.len());
+    let mut underived = Vec::new();
+    for (table, span) in cards {
+        let (card, explicit_id, id_span, card_refs, valid) = p.card(table, span.clone(), syntax_ok);
+        let mut valid = valid;
+        if explicit_id {
+            if let Some(&first_line) = seen.get(&card.id) {
+                p.error(
+                    id_span,
+                    format!(
+                        "duplicate card id `{}`; it is already used on line {first_line}",
+                        card.id
+                    ),
+                )
+                .help =
+                    Some("every card in a deck needs its own id: progress follows the id".into());
+                valid = false;
+            } else {
+                seen.insert(card.id.clone(), card.line);
+            }
+        }
+        // References are checked on every card, loaded or not, so one run shows everything.
+        refs.extend(card_refs.into_iter().map(|mut r| {
+            r.card = parsed_cards.len();
+            r
+        }));
+        if valid {
+            parsed_cards.push((card, explicit_id, span));
+        } else if !explicit_id && !card.front.is_empty() {
+            underived.push((card, explicit_id, span));
+        }
+    }
+
+    // Cards without an id get one from their front, unique among the explicit ones.
+    for (card, explicit, span) in parsed_cards.iter_mut().chain(underived.iter_mut()) {
+        if *explicit {
+            continue;
+        }
+        let base = match derive_id(&card.front) {
+            id if id.is_empty() => format!("card-{}", card.line),
+            id => id,
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while seen.contains_key(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        seen.insert(id.clone(), card.line);
+        p.diags.push(
+            src.diag(
+                span.clone(),
+                Severity::Warning,
+                format!("card has no `id`; using `{id}`, derived from its front"),
+            )
+            .with_help(format!(
+                "add `id = \"{id}\"`: progress follows the id, so without one, editing the front loses it"
+            )),
+        );
+        card.id = id;
+    }
+
+    out.diagnostics = p.diags;
+    out.refs = refs;
+    if let Some((id, id_span, name, description, reverse, answer)) = deck_header {
+        out.id_span = id_span;
+        if syntax_ok {
+            out.deck = Some(Deck {
+                id,
+                name,
+                description,
+                reverse,
+                answer,
+                cards: parsed_cards.into_iter().map(|(c, _, _)| c).collect(),
+                origin,
+            });
+        }
+    }
+    out
+}
+
+type DeckHeader = (String, Range<usize>, String, String, bool, AnswerMode);
+/// The card, whether its id was explicit, the id's span, its references, and whether it is
+/// valid (loadable).
+type CardParse = (Card, bool, Range<usize>, Vec<Reference>, bool);
+
+struct Parser<'s, 'a> {
+    src: &'s SourceText<'a>,
+    diags: Vec<Diagnostic>,
+    errors: usize,
+}
+
+trait RefStr {
+    fn ref_str(&self) -> &str;
+}
+
+impl RefStr for std::borrow::Cow<'_, str> {
+    fn ref_str(&self) -> &str {
+        self
+    }
+}
+
+impl Parser<'_, '_> {
+    fn error(&mut self, span: Range<usize>, message: String) -> &mut Diagnostic {
+        self.errors += 1;
+        self.diags
+            .push(self.src.diag(span, Severity::Error, message));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    fn type_error(&mut self, field: &str, expected: &str, found: &DeValue<'_>, span: Range<usize>) {
+        self.error(
+            span,
+            format!("`{field}` must be {expected}, found {}", found.type_str()),
+        );
+    }
+
+    fn unknown_field(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        table: &str,
+        allowed: &[&str],
+    ) {
+        let name = key.get_ref().ref_str();
+        let help = match text::closest(name, allowed) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("the fields of {table} are: {}", allowed.join(", ")),
+        };
+        let span = key.span();
+        self.error(span, format!("unknown field `{name}` in {table}"))
+            .help = Some(help);
+    }
+
+    /// Checks a text field: length, control and invisible characters.
+    fn text(&mut self, field: &str, value: &str, span: Range<usize>, multiline: bool) -> bool {
+        if value.len() > MAX_FIELD_BYTES {
+            self.error(
+                span,
+                format!(
+                    "`{field}` is {} bytes long, over the limit of {MAX_FIELD_BYTES}",
+                    value.len()
+                ),
+            )
+            .help =
+                Some("shorten it; long explanations belong in a textbook, not on a card".into());
+            return false;
+        }
+        if let Some(c) = value
+            .chars()
+            .find(|&c| text::is_control(c) && !(multiline && c == '\n'))
+        {
+            let what = match c {
+                '\t' => "a tab".to_owned(),
+                '\n' => "a line break".to_owned(),
+                c => format!("the control character U+{:04X}", u32::from(c)),
+            };
+            self.error(span, format!("`{field}` contains {what}")).help = Some(if c == '\n' {
+                "keep this field on one line".into()
+            } else {
+                "remove it: control characters can garble the terminal".into()
+            });
+            return false;
+        }
+        if let Some(c) = value.chars().find(|&c| text::is_invisible_format(c)) {
+            self.diags.push(
+                self.src
+                    .diag(
+                        span,
+                        Severity::Warning,
+                        format!(
+                            "`{field}` contains the invisible character U+{:04X}",
+                            u32::from(c)
+                        ),
+                    )
+                    .with_help("remove it: it is shown as \u{FFFD}"),
+            );
+        }
+        true
+    }
+
+    fn string(
+        &mut self,
+        field: &str,
+        value: &Spanned<DeValue<'_>>,
+        multiline: bool,
+    ) -> Option<String> {
+        match value.get_ref() {
+            DeValue::String(s) => self
+                .text(field, s, value.span(), multiline)
+                .then(|| s.to_string()),
+            other => {
+                self.type_error(field, "a string", other, value.span());
+                None
+            }
+        }
+    }
+
+    fn non_empty_string(&mut self, field: &str, value: &Spanned<DeValue<'_>>) -> Option<String> {
+        let s = self.string(field, value, field == "back")?;
+        if s.trim().is_empty() {
+            self.error(value.span(), format!("`{field}` is empty"));
+            return None;
+        }
+        Some(s)
+    }
+
+    fn bool(&mut self, field: &str, value: &Spanned<DeValue<'_>>) -> Option<bool> {
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.type_error(field, "`true` or `false`", other, value.span());
+                None
+            }
+        }
+    }
+
+    /// An array of non-empty one-line strings, each with its span.
+    fn strings(
+        &mut self,
+        field: &str,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Option<Vec<(String, Range<usize>)>> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.type_error(field, "an array of strings", value.get_ref(), value.span());
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for item in items {
+            match item.get_ref() {
+                DeValue::String(s) if s.trim().is_empty() => {
+                    self.error(item.span(), format!("empty entry in `{field}`"));
+                    ok = false;
+                }
+                DeValue::String(s) => {
+                    if self.text(field, s, item.span(), false) {
+                        out.push((s.to_string(), item.span()));
+                    } else {
+                        ok = false;
+                    }
+                }
+                other => {
+                    self.type_error(
+                        &format!("each entry of `{field}`"),
+                        "a string",
+                        other,
+                        item.span(),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn id(&mut self, what: &str, value: &Spanned<DeValue<'_>>) -> Option<String> {
+        let id = self.non_empty_string("id", value)?;
+        if is_valid_id(&id) {
+            return Some(id);
+        }
+        let suggestion = derive_id(&id);
+        let help = if suggestion.is_empty() {
+            "use lower-case letters a-z, digits and `-`".to_owned()
+        } else {
+            format!("use lower-case letters a-z, digits and `-`, for example `{suggestion}`")
+        };
+        self.error(
+            value.span(),
+            format!("{what} id `{id}` is not made of [a-z0-9-]"),
+        )
+        .help = Some(help);
+        None
+    }
+
+    fn deck_header(
+        &mut self,
+        table: &DeTable<'_>,
+        span: Range<usize>,
+        syntax_ok: bool,
+    ) -> Option<DeckHeader> {
+        let mut id = None;
+        let mut name = None;
+        let mut description = String::new();
+        let mut reverse = false;
+        let mut answer = AnswerMode::Reveal;
+        let mut ok = true;
+        for (key, value) in table {
+            match key.get_ref().ref_str() {
+                "id" => id = self.id("deck", value).map(|v| (v, value.span())),
+                "name" => name = self.non_empty_string("name", value),
+                "description" => match self.string("description", value, true) {
+                    Some(d) => description = d,
+                    None => ok = false,
+                },
+                "reverse" => match self.bool("reverse", value) {
+                    Some(b) => reverse = b,
+                    None => ok = false,
+                },
+                "answer" => match value.get_ref() {
+                    DeValue::String(s) if s == "reveal" => answer = AnswerMode::Reveal,
+                    DeValue::String(s) if s == "type" => answer = AnswerMode::Type,
+                    DeValue::String(s) => {
+                        self.error(
+                            value.span(),
+                            format!("`answer` must be \"reveal\" or \"type\", not \"{s}\""),
+                        );
+                        ok = false;
+                    }
+                    other => {
+                        self.type_error("answer", "\"reveal\" or \"type\"", other, value.span());
+                        ok = false;
+                    }
+                },
+                _ => {
+                    self.unknown_field(key, "`[deck]`", DECK_FIELDS);
+                    ok = false;
+                }
+            }
+        }
+        let header_span = span.start..span.start + 6;
+        let missing = |p: &mut Self, field: &str, help: &str| {
+            if syntax_ok && !table.contains_key(field) {
+                p.error(header_span.clone(), format!("`[deck]` has no `{field}`"))
+                    .help = Some(help.to_owned());
+            }
+        };
+        missing(
+            self,
+            "id",
+            "add `id = \"my-deck\"` ([a-z0-9-]): progress is kept by deck and card id",
+        );
+        missing(
+            self,
+            "name",
+            "add `name = \"...\"`: it is the title shown in lists",
+        );
+        let ((id, id_span), name) = (id?, name?);
+        ok.then_some((id, id_span, name, description, reverse, answer))
+    }
+
+    fn card(&mut self, table: &DeTable<'_>, span: Range<usize>, syntax_ok: bool) -> CardParse {
+        let errors_before = self.error_count();
+        let line = self.src.line_of(span.start);
+        let mut card = Card {
+            id: String::new(),
+            front: String::new(),
+            back: String::new(),
+            kind: Kind::Other,
+            answers: Vec::new(),
+            variants: Vec::new(),
+            example: None,
+            parts: Vec::new(),
+            tags: Vec::new(),
+            confused_with: Vec::new(),
+            note: None,
+            reverse: None,
+            caution: None,
+            instead: None,
+            line,
+        };
+        let mut id_span = span.clone();
+        let mut explicit_id = false;
+        let mut refs = Vec::new();
+        let mut has_front = false;
+        let mut has_back = false;
+        let mut caution_span = None;
+        let mut instead_span = None;
+        let mut parts_span = None;
+        for (key, value) in table {
+            let field = key.get_ref().ref_str();
+            match field {
+                "id" => {
+                    if let Some(id) = self.id("card", value) {
+                        card.id = id;
+                        explicit_id = true;
+                        id_span = value.span();
+                    }
+                }
+                "front" => {
+                    has_front = true;
+                    if let Some(s) = self.non_empty_string("front", value) {
+                        card.front = s;
+                    }
+                }
+                "back" => {
+                    has_back = true;
+                    if let Some(s) = self.non_empty_string("back", value) {
+                        card.back = s;
+                    }
+                }
+                "kind" => match value.get_ref() {
+                    DeValue::String(s) => match Kind::parse(s) {
+                        Some(k) => card.kind = k,
+                        None => {
+                            let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                            let help = match text::closest(s, &names) {
+                                Some(c) => format!("did you mean \"{c}\"?"),
+                                None => format!("use one of: {}", names.join(", ")),
+                            };
+                            self.error(value.span(), format!("unknown kind \"{s}\""))
+                                .help = Some(help);
+                        }
+                    },
+                    other => self.type_error("kind", "a string", other, value.span()),
+                },
+                "answers" | "variants" | "parts" | "tags" | "confused_with" => {
+                    let Some(list) = self.strings(field, value) else {
+                        continue;
+                    };
+                    if field == "tags" {
+                        for (tag, span) in &list {
+                            if tag.chars().any(char::is_whitespace) {
+                                self.error(
+                                    span.clone(),
+                                    format!("tag \"{tag}\" contains a space"),
+                                )
+                                .help =
+                                    Some(format!("use `-` instead, as in \"{}\"", derive_id(tag)));
+                            }
+                        }
+                    }
+                    let ref_kind = match field {
+                        "parts" => {
+                            parts_span = Some(key.span());
+                            Some(RefKind::Part)
+                        }
+                        "confused_with" => Some(RefKind::Confusable),
+                        _ => None,
+                    };
+                    if let Some(kind) = ref_kind {
+                        refs.extend(list.iter().map(|(text, span)| Reference {
+                            card: 0,
+                            kind,
+                            text: text.clone(),
+                            span: span.clone(),
+                        }));
+                    }
+                    let list = list.into_iter().map(|(s, _)| s).collect();
+                    match field {
+                        "answers" => card.answers = list,
+                        "variants" => card.variants = list,
+                        "parts" => card.parts = list,
+                        "tags" => card.tags = list,
+                        _ => card.confused_with = list,
+                    }
+                }
+                "example" => card.example = self.string("example", value, true),
+                "note" => card.note = self.string("note", value, true),
+                "instead" => {
+                    instead_span = Some(key.span());
+                    card.instead = self.non_empty_string("instead", value);
+                }
+                "reverse" => card.reverse = self.bool("reverse", value),
+                "caution" => {
+                    caution_span = Some(key.span());
+                    match value.get_ref() {
+                        DeValue::String(s) => match Caution::parse(s) {
+                            Some(c) => card.caution = Some(c),
+                            None => {
+                                self.error(
+                                    value.span(),
+                                    format!("`caution` must be \"do-not-use\" or \"error-prone\", not \"{s}\""),
+                                )
+                                .help = Some(
+                                    "\"do-not-use\": The Joint Commission's list; \"error-prone\": ISMP's list"
+                                        .into(),
+                                );
+                            }
+                        },
+                        other => self.type_error("caution", "a string", other, value.span()),
+                    }
+                }
+                _ => self.unknown_field(key, "a card", CARD_FIELDS),
+            }
+        }
+        let header_span = span.start..span.start + 8;
+        if syntax_ok {
+            if !has_front {
+                self.error(header_span.clone(), "card has no `front`".into())
+                    .help = Some("add `front = \"...\"`: what the card asks".into());
+            }
+            if !has_back {
+                self.error(header_span.clone(), "card has no `back`".into())
+                    .help = Some("add `back = \"...\"`: the answer".into());
+            }
+        }
+        match (caution_span, instead_span) {
+            (Some(span), None) => {
+                self.error(span, "`caution` without `instead`".into()).help =
+                    Some("add `instead = \"...\"`: what to write instead".into());
+            }
+            (None, Some(span)) => {
+                self.error(span, "`instead` without `caution`".into()).help = Some(
+                    "add `caution = \"do-not-use\"` or `caution = \"error-prone\"`, or remove `instead`"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+        if let Some(span) = parts_span {
+            if !matches!(card.kind, Kind::Term | Kind::Other) && !card.parts.is_empty() {
+                self.diags.push(
+                    self.src
+                        .diag(
+                            span,
+                            Severity::Warning,
+                            format!("`parts` on a {} card", card.kind.label()),
+                        )
+                        .with_help(
+                            "`parts` breaks down a term; set `kind = \"term\"` or remove it",
+                        ),
+                );
+            }
+        }
+        let valid = self.error_count() == errors_before && syntax_ok;
+        (card, explicit_id, id_span, refs, valid)
+    }
+
+    fn error_count(&self) -> usize {
+        self.errors
+    }
+}

@@ -1,0 +1,188 @@
+//! Loading a set of decks: each file parsed on its own, then the checks that need all of
+//! them (deck ids unique, `parts` and `confused_with` naming loaded cards). A bad deck never
+//! stops the others: the result holds the good decks and every diagnostic.
+
+use std::collections::{HashMap, HashSet};
+
+use super::diag::{Diagnostic, Severity, SourceText};
+use super::parse::{ParsedDeck, RefKind, parse_deck};
+use super::{Deck, DeckSource};
+use crate::text;
+
+#[derive(Debug, Default)]
+pub struct LoadedDecks {
+    pub decks: Vec<Deck>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadedDecks {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+
+    pub fn deck(&self, id: &str) -> Option<&Deck> {
+        self.decks.iter().find(|d| d.id == id)
+    }
+
+    pub fn card_count(&self) -> usize {
+        self.decks.iter().map(|d| d.cards.len()).sum()
+    }
+}
+
+/// Decodes a file's bytes: UTF-8, a leading byte-order mark dropped.
+fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        // The prefix is valid UTF-8 by construction.
+        let valid = std::str::from_utf8(valid).unwrap_or("");
+        let line = valid.matches('\n').count() + 1;
+        let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Diagnostic {
+            path: path.to_owned(),
+            line: Some(line),
+            column: Some(column),
+            severity: Severity::Error,
+            message: "the file is not valid UTF-8".to_owned(),
+            help: Some("save it as UTF-8 in your editor".to_owned()),
+            snippet: None,
+        }
+    })
+}
+
+fn normalize(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// Parses every source and checks them together. Decks come back in the order given; when
+/// two share an id, the first one given wins and the other is reported.
+pub fn load(sources: &[DeckSource]) -> LoadedDecks {
+    struct Parsed<'a> {
+        src: Option<SourceText<'a>>,
+        parsed: ParsedDeck,
+    }
+    let paths: Vec<String> = sources.iter().map(|s| s.origin.to_string()).collect();
+    let mut all: Vec<Parsed<'_>> = Vec::with_capacity(sources.len());
+    for (source, path) in sources.iter().zip(&paths) {
+        match decode(path, &source.bytes) {
+            Ok(text) => {
+                let src = SourceText::new(path, text);
+                let parsed = parse_deck(&src, source.origin.clone());
+                all.push(Parsed {
+                    src: Some(src),
+                    parsed,
+                });
+            }
+            Err(diag) => all.push(Parsed {
+                src: None,
+                parsed: ParsedDeck {
+                    deck: None,
+                    diagnostics: vec![diag],
+                    refs: Vec::new(),
+                    id_span: 0..0,
+                },
+            }),
+        }
+    }
+
+    // Deck ids are unique across everything loaded.
+    let mut owners: HashMap<String, usize> = HashMap::new();
+    for i in 0..all.len() {
+        let Some(id) = all[i].parsed.deck.as_ref().map(|d| d.id.clone()) else {
+            continue;
+        };
+        if let Some(&first) = owners.get(&id) {
+            let first_path = &paths[first];
+            let Parsed { src, parsed } = &mut all[i];
+            if let Some(src) = src {
+                parsed.diagnostics.push(
+                    src.diag(
+                        parsed.id_span.clone(),
+                        Severity::Error,
+                        format!("deck id `{id}` is already used by {first_path}"),
+                    )
+                    .with_help("give this deck another id; it was not loaded"),
+                );
+            }
+            parsed.deck = None;
+        } else {
+            owners.insert(id, i);
+        }
+    }
+
+    // What `parts` and `confused_with` may name: fronts and variants (word parts only for
+    // `parts`), or a card key.
+    let mut word_parts: HashSet<String> = HashSet::new();
+    let mut any_card: HashSet<String> = HashSet::new();
+    for deck in all.iter().filter_map(|p| p.parsed.deck.as_ref()) {
+        for card in &deck.cards {
+            let names = std::iter::once(&card.front).chain(&card.variants);
+            for name in names {
+                let n = normalize(name);
+                if card.kind.is_word_part() {
+                    word_parts.insert(n.clone());
+                }
+                any_card.insert(n);
+            }
+            any_card.insert(deck.card_key(card).to_string());
+            if card.kind.is_word_part() {
+                word_parts.insert(deck.card_key(card).to_string());
+            }
+        }
+    }
+    let mut part_names: Option<Vec<String>> = None;
+    for Parsed { src, parsed } in &mut all {
+        let Some(src) = src.as_ref() else {
+            continue;
+        };
+        for r in &parsed.refs {
+            let n = normalize(&r.text);
+            let (found, message, help) = match r.kind {
+                RefKind::Part => (
+                    word_parts.contains(&n),
+                    format!("part \"{}\" names no loaded word part", r.text),
+                    "parts name the front of a prefix, suffix or combining-form card, as in \"gastr/o\" or \"-itis\"",
+                ),
+                RefKind::Confusable => (
+                    any_card.contains(&n),
+                    format!("`confused_with` entry \"{}\" names no loaded card", r.text),
+                    "name the front of another card, or its key DECK:CARD",
+                ),
+            };
+            if found {
+                continue;
+            }
+            let mut help = help.to_owned();
+            if r.kind == RefKind::Part {
+                let names = part_names.get_or_insert_with(|| {
+                    let mut v: Vec<String> = word_parts.iter().cloned().collect();
+                    v.sort();
+                    v
+                });
+                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                if let Some(c) = text::closest(&n, &refs) {
+                    help = format!("did you mean \"{c}\"?");
+                }
+            }
+            parsed.diagnostics.push(
+                src.diag(r.span.clone(), Severity::Warning, message)
+                    .with_help(help),
+            );
+        }
+    }
+
+    let mut out = LoadedDecks::default();
+    for Parsed { parsed, .. } in all {
+        let mut diags = parsed.diagnostics;
+        diags.sort_by_key(|d| (d.line, d.column));
+        out.diagnostics.extend(diags);
+        if let Some(deck) = parsed.deck {
+            out.decks.push(deck);
+        }
+    }
+    out
+}

@@ -1,0 +1,46 @@
+//! medterm: a terminal trainer for medical terminology.
+//!
+//! `deck` (and later `scheduler`, `stats`) are pure; `storage` owns files; `study` joins
+//! them for the CLI in `commands` and the TUI.
+
+pub mod cli;
+pub mod commands;
+pub mod deck;
+pub mod settings;
+pub mod storage;
+pub mod study;
+pub mod text;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+use crate::commands::Exit;
+
+/// Runs the command line; errors that reach here are medterm failing (exit code 2).
+pub fn main_with_args() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match run(&cli) {
+        Ok(exit) => exit.into(),
+        Err(err) => {
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return Exit::Ok.into();
+            }
+            eprintln!("medterm: error: {err:#}");
+            Exit::Failure.into()
+        }
+    }
+}
+
+fn run(cli: &cli::Cli) -> anyhow::Result<Exit> {
+    let settings = settings::Settings::resolve(&cli.global)?;
+    match &cli.command {
+        Some(cli::Command::Check(args)) => commands::check::run(&settings, args),
+        Some(cli::Command::Decks(args)) => commands::decks::run(&settings, args),
+        // The TUI comes with its own issue; until then the deck list is the front door.
+        None => commands::decks::run(&settings, &cli::DecksArgs { json: false }),
+    }
+}
