@@ -71,6 +71,10 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Check the given files on their own, without the built-in decks beside them
+    #[arg(long)]
+    pub no_builtin: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

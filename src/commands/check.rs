@@ -58,7 +58,11 @@ fn check_paths(
     args: &CheckArgs,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>, usize, usize) {
     let checked = deckfiles::read_paths(&args.paths, false);
-    let mut sources = deck::builtin_sources();
+    let mut sources = if args.no_builtin {
+        Vec::new()
+    } else {
+        deck::builtin_sources()
+    };
     // Context decks: user and --deck files other than the ones being checked.
     let mut context_files = deckfiles::read_paths(&[settings.data_dir.decks_dir()], true).sources;
     context_files.extend(deckfiles::read_paths(&settings.extra_decks, true).sources);

@@ -204,8 +204,8 @@ impl<'a> SourceText<'a> {
             .unwrap_or("");
         let end = self.floor_char_boundary(span.end.clamp(start, bounds.end));
         let marked = self.text.get(start..end).unwrap_or("");
-        const MAX_SNIPPET: usize = 200;
-        let snippet = if line_text.len() <= 4 * MAX_SNIPPET {
+        // A minified one-line file would print megabytes: show the source line only when short.
+        let snippet = if line_text.len() <= 800 {
             Some(Snippet {
                 text: text::sanitize(line_text).into_owned(),
                 caret_offset: text::width(before),

@@ -132,19 +132,16 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
         }
     }
 
-    let deck_header = match header {
-        Some((table, span)) => p.deck_header(table, span, syntax_ok),
-        None => {
-            if syntax_ok {
-                p.diags.push(
-                    Diagnostic::file(src.path, Severity::Error, "missing `[deck]` table")
-                        .with_help(
-                            "start the file with `[deck]`, `id = \"...\"` and `name = \"...\"`",
-                        ),
-                );
-            }
-            None
+    let deck_header = if let Some((table, span)) = header {
+        p.deck_header(table, span, syntax_ok)
+    } else {
+        if syntax_ok {
+            p.diags.push(
+                Diagnostic::file(src.path, Severity::Error, "missing `[deck]` table")
+                    .with_help("start the file with `[deck]`, `id = \"...\"` and `name = \"...\"`"),
+            );
         }
+        None
     };
     if cards.len() > MAX_CARDS_PER_DECK {
         p.diags.push(
@@ -168,7 +165,7 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
     for (table, span) in cards {
         let (card, explicit_id, id_span, card_refs, valid) = p.card(table, span.clone(), syntax_ok);
         let mut valid = valid;
-        if explicit_id {
+        if explicit_id && !card.id.is_empty() {
             if let Some(&first_line) = seen.get(&card.id) {
                 p.error(
                     id_span,
@@ -280,20 +277,22 @@ impl Parser<'_, '_> {
         );
     }
 
+    /// Reports an unknown field; returns the field it was probably meant to be.
     fn unknown_field(
         &mut self,
         key: &Spanned<std::borrow::Cow<'_, str>>,
         table: &str,
-        allowed: &[&str],
-    ) {
+        allowed: &[&'static str],
+    ) -> Option<&'static str> {
         let name = key.get_ref().ref_str();
-        let help = match text::closest(name, allowed) {
+        let meant = text::closest(name, allowed);
+        let help = match meant {
             Some(c) => format!("did you mean `{c}`?"),
             None => format!("the fields of {table} are: {}", allowed.join(", ")),
         };
         let span = key.span();
-        self.error(span, format!("unknown field `{name}` in {table}"))
-            .help = Some(help);
+        self.error(span, format!("unknown field `{name}` in {table}")).help = Some(help);
+        meant
     }
 
     /// Checks a text field: length, control and invisible characters.
@@ -477,7 +476,7 @@ impl Parser<'_, '_> {
                     }
                 },
                 _ => {
-                    self.unknown_field(key, "`[deck]`", DECK_FIELDS);
+                    let _ = self.unknown_field(key, "`[deck]`", DECK_FIELDS);
                     ok = false;
                 }
             }
@@ -531,14 +530,16 @@ impl Parser<'_, '_> {
         let mut caution_span = None;
         let mut instead_span = None;
         let mut parts_span = None;
+        // Fields that a misspelt key probably meant: not also reported as missing.
+        let mut meant: Vec<&str> = Vec::new();
         for (key, value) in table {
             let field = key.get_ref().ref_str();
             match field {
                 "id" => {
+                    explicit_id = true;
+                    id_span = value.span();
                     if let Some(id) = self.id("card", value) {
                         card.id = id;
-                        explicit_id = true;
-                        id_span = value.span();
                     }
                 }
                 "front" => {
@@ -554,9 +555,10 @@ impl Parser<'_, '_> {
                     }
                 }
                 "kind" => match value.get_ref() {
-                    DeValue::String(s) => match Kind::parse(s) {
-                        Some(k) => card.kind = k,
-                        None => {
+                    DeValue::String(s) => {
+                        if let Some(k) = Kind::parse(s) {
+                            card.kind = k;
+                        } else {
                             let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
                             let help = match text::closest(s, &names) {
                                 Some(c) => format!("did you mean \"{c}\"?"),
@@ -565,7 +567,7 @@ impl Parser<'_, '_> {
                             self.error(value.span(), format!("unknown kind \"{s}\""))
                                 .help = Some(help);
                         }
-                    },
+                    }
                     other => self.type_error("kind", "a string", other, value.span()),
                 },
                 "answers" | "variants" | "parts" | "tags" | "confused_with" => {
@@ -635,16 +637,16 @@ impl Parser<'_, '_> {
                         other => self.type_error("caution", "a string", other, value.span()),
                     }
                 }
-                _ => self.unknown_field(key, "a card", CARD_FIELDS),
+                _ => meant.extend(self.unknown_field(key, "a card", CARD_FIELDS)),
             }
         }
         let header_span = span.start..span.start + 8;
         if syntax_ok {
-            if !has_front {
+            if !has_front && !meant.contains(&"front") {
                 self.error(header_span.clone(), "card has no `front`".into())
                     .help = Some("add `front = \"...\"`: what the card asks".into());
             }
-            if !has_back {
+            if !has_back && !meant.contains(&"back") {
                 self.error(header_span.clone(), "card has no `back`".into())
                     .help = Some("add `back = \"...\"`: the answer".into());
             }
@@ -662,8 +664,11 @@ impl Parser<'_, '_> {
             }
             _ => {}
         }
-        if let Some(span) = parts_span {
-            if !matches!(card.kind, Kind::Term | Kind::Other) && !card.parts.is_empty() {
+        if let Some(span) = parts_span
+            && !matches!(card.kind, Kind::Term | Kind::Other)
+            && !card.parts.is_empty()
+        {
+            {
                 self.diags.push(
                     self.src
                         .diag(

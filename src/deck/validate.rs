@@ -34,7 +34,7 @@ impl LoadedDecks {
 }
 
 /// Decodes a file's bytes: UTF-8, a leading byte-order mark dropped.
-fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Diagnostic>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
@@ -42,7 +42,7 @@ fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
         let valid = std::str::from_utf8(valid).unwrap_or("");
         let line = valid.matches('\n').count() + 1;
         let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Diagnostic {
+        Box::new(Diagnostic {
             path: path.to_owned(),
             line: Some(line),
             column: Some(column),
@@ -50,7 +50,7 @@ fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
             message: "the file is not valid UTF-8".to_owned(),
             help: Some("save it as UTF-8 in your editor".to_owned()),
             snippet: None,
-        }
+        })
     })
 }
 
@@ -81,7 +81,7 @@ pub fn load(sources: &[DeckSource]) -> LoadedDecks {
                 src: None,
                 parsed: ParsedDeck {
                     deck: None,
-                    diagnostics: vec![diag],
+                    diagnostics: vec![*diag],
                     refs: Vec::new(),
                     id_span: 0..0,
                 },
@@ -91,13 +91,12 @@ pub fn load(sources: &[DeckSource]) -> LoadedDecks {
 
     // Deck ids are unique across everything loaded.
     let mut owners: HashMap<String, usize> = HashMap::new();
-    for i in 0..all.len() {
-        let Some(id) = all[i].parsed.deck.as_ref().map(|d| d.id.clone()) else {
+    for (i, Parsed { src, parsed }) in all.iter_mut().enumerate() {
+        let Some(id) = parsed.deck.as_ref().map(|d| d.id.clone()) else {
             continue;
         };
         if let Some(&first) = owners.get(&id) {
             let first_path = &paths[first];
-            let Parsed { src, parsed } = &mut all[i];
             if let Some(src) = src {
                 parsed.diagnostics.push(
                     src.diag(
@@ -135,6 +134,8 @@ pub fn load(sources: &[DeckSource]) -> LoadedDecks {
         }
     }
     let mut part_names: Option<Vec<String>> = None;
+    // "Did you mean" scans every word part: worth it for the first few unknown parts only.
+    let mut suggestions_left = 50_usize;
     for Parsed { src, parsed } in &mut all {
         let Some(src) = src.as_ref() else {
             continue;
@@ -157,7 +158,8 @@ pub fn load(sources: &[DeckSource]) -> LoadedDecks {
                 continue;
             }
             let mut help = help.to_owned();
-            if r.kind == RefKind::Part {
+            if r.kind == RefKind::Part && suggestions_left > 0 {
+                suggestions_left -= 1;
                 let names = part_names.get_or_insert_with(|| {
                     let mut v: Vec<String> = word_parts.iter().cloned().collect();
                     v.sort();
