@@ -11,7 +11,12 @@ fn main() {
             entries
                 .filter_map(Result::ok)
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".toml") && !n.starts_with('.'))
+                .filter(|n| {
+                    Path::new(n)
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+                        && !n.starts_with('.')
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -1,5 +1,7 @@
 //! The command line as a student runs it: exit codes, output formats, deck sources.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -60,12 +62,7 @@ fn check_json_prints_one_object_per_diagnostic() {
     assert_eq!(lines[0]["column"], 1);
     assert_eq!(lines[0]["severity"], "error");
     assert_eq!(lines[3]["severity"], "warning");
-    assert!(
-        lines[3]["message"]
-            .as_str()
-            .unwrap()
-            .contains("gastr/oo")
-    );
+    assert!(lines[3]["message"].as_str().unwrap().contains("gastr/oo"));
 }
 
 #[test]
@@ -89,7 +86,9 @@ fn an_unreadable_path_exits_2_and_still_checks_the_rest() {
         ])
         .assert()
         .code(2)
-        .stdout(predicate::str::contains("/nonexistent/deck.toml: error: cannot read"))
+        .stdout(predicate::str::contains(
+            "/nonexistent/deck.toml: error: cannot read",
+        ))
         .stdout(predicate::str::contains("`back` is empty"));
 }
 
@@ -100,7 +99,9 @@ fn a_folder_is_checked_file_by_file() {
         .args(["check", &fixture("invalid/duplicate-deck-id")])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("deck id `anatomy` is already used by"));
+        .stdout(predicate::str::contains(
+            "deck id `anatomy` is already used by",
+        ));
 }
 
 #[test]
@@ -125,7 +126,12 @@ fn user_decks_and_deck_flag_are_loaded_beside_the_built_in_ones() {
     assert_eq!(find("prefixes")["source"], "built-in");
     let mine = find("mine");
     assert_eq!(mine["cards"], 1);
-    assert!(mine["source"].as_str().unwrap().ends_with("decks/mine.toml"));
+    assert!(
+        mine["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("decks/mine.toml")
+    );
     assert_eq!(find("complete")["cards"], 5);
 }
 
@@ -139,7 +145,9 @@ fn a_bad_user_deck_does_not_stop_the_others() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("prefixes"))
-        .stdout(predicate::str::contains("deck error(s): run `medterm check`"));
+        .stdout(predicate::str::contains(
+            "deck error(s): run `medterm check`",
+        ));
     medterm(home.path())
         .arg("check")
         .assert()

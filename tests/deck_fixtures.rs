@@ -2,6 +2,8 @@
 //! lines give the diagnostics `check` must report: `LINE:COL: SEVERITY: MESSAGE-PREFIX`
 //! (`0:0` for a problem with the whole file).
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -44,7 +46,12 @@ fn expectations(text: &str) -> Vec<(usize, usize, Severity, String)> {
                 other => panic!("bad severity {other}"),
             };
             let message = it.collect::<Vec<_>>().join(": ");
-            (line.parse().unwrap(), col.parse().unwrap(), severity, message)
+            (
+                line.parse().unwrap(),
+                col.parse().unwrap(),
+                severity,
+                message,
+            )
         })
         .collect()
 }
@@ -52,7 +59,11 @@ fn expectations(text: &str) -> Vec<(usize, usize, Severity, String)> {
 fn check_case(files: &[PathBuf], expect_from: &Path) {
     let text = std::fs::read_to_string(expect_from).unwrap();
     let expected = expectations(&text);
-    assert!(!expected.is_empty(), "{} has no `# expect:` line", expect_from.display());
+    assert!(
+        !expected.is_empty(),
+        "{} has no `# expect:` line",
+        expect_from.display()
+    );
     let got = diagnostics_of(files);
     let got_view: Vec<String> = got
         .iter()

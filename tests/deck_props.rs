@@ -1,5 +1,7 @@
 //! The loader never panics, whatever the bytes.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
 use std::borrow::Cow;
 
 use medterm::deck::{self, DeckSource, Origin};

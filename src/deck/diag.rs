@@ -132,12 +132,7 @@ impl<'a> SourceText<'a> {
     pub fn new(path: &'a str, text: &'a str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceText {
             path,
             text,
@@ -162,8 +157,12 @@ impl<'a> SourceText<'a> {
         (line_idx + 1, col)
     }
 
+    /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.position(offset).0
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
     }
 
     fn floor_char_boundary(&self, mut i: usize) -> usize {

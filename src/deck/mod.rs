@@ -3,7 +3,11 @@
 
 mod builtin;
 pub mod diag;
+#[doc(hidden)]
+pub mod fast;
 mod parse;
+#[doc(hidden)]
+pub mod tree;
 mod validate;
 
 use std::borrow::Cow;

@@ -4,13 +4,14 @@
 //! deserialized with serde: serde stops at the first error, and a student fixing a deck
 //! wants every problem in one run.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
+use foldhash::fast::RandomState;
 use std::ops::Range;
 
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeTable;
 
 use super::diag::{Diagnostic, Severity, SourceText};
+use super::tree::{Item, Key, Table, Val};
 use super::{AnswerMode, Card, Caution, Deck, Kind, Origin, derive_id, is_valid_id};
 use crate::text;
 
@@ -93,40 +94,56 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
         return out;
     }
 
-    let (root, errors) = DeTable::parse_recoverable(src.text);
+    let (root, errors) = if let Some(root) = super::fast::parse(src.text) {
+        (root, Vec::new())
+    } else {
+        let (root, errors) = DeTable::parse_recoverable(src.text);
+        (Table::from_toml(root.get_ref()), errors)
+    };
     let syntax_ok = errors.is_empty();
     for e in &errors {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim().to_owned();
         p.error(span, format!("TOML syntax: {message}"));
     }
-    let root = root.into_inner();
 
     let mut header = None;
     let mut cards = Vec::new();
-    for (key, value) in &root {
-        match key.get_ref().ref_str() {
-            "deck" => match value.get_ref() {
-                DeValue::Table(t) => header = Some((t, value.span())),
-                other => p.type_error("deck", "a table `[deck]`", other, value.span()),
+    for (key, value) in &root.entries {
+        match key.name.as_ref() {
+            "deck" => match &value.val {
+                Val::Table(t) => header = Some((t, value.span.clone())),
+                other => p.type_error("deck", "a table `[deck]`", other, value.span.clone()),
             },
-            "card" => match value.get_ref() {
-                DeValue::Array(items) => {
+            "card" => match &value.val {
+                Val::Array(items) => {
                     for item in items {
-                        match item.get_ref() {
-                            DeValue::Table(t) => cards.push((t, item.span())),
-                            other => p.type_error("card", "a table `[[card]]`", other, item.span()),
+                        match &item.val {
+                            Val::Table(t) => cards.push((t, item.span.clone())),
+                            other => {
+                                p.type_error(
+                                    "card",
+                                    "a table `[[card]]`",
+                                    other,
+                                    item.span.clone(),
+                                );
+                            }
                         }
                     }
                 }
-                other => p.type_error("card", "an array of tables `[[card]]`", other, value.span()),
+                other => p.type_error(
+                    "card",
+                    "an array of tables `[[card]]`",
+                    other,
+                    value.span.clone(),
+                ),
             },
             name => {
                 let help = match text::closest(name, &["deck", "card"]) {
                     Some(c) => format!("did you mean `{c}`?"),
                     None => "a deck file has one `[deck]` table and `[[card]]` tables".to_owned(),
                 };
-                p.error(key.span(), format!("unknown top-level key `{name}`"))
+                p.error(key.span.clone(), format!("unknown top-level key `{name}`"))
                     .help = Some(help);
             }
         }
@@ -160,7 +177,8 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
 
     let mut parsed_cards: Vec<(Card, bool, Range<usize>)> = Vec::with_capacity(cards.len());
     let mut refs = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(cards.len());
+    let mut seen: HashMap<String, usize> =
+        HashMap::with_capacity_and_hasher(cards.len(), RandomState::default());
     let mut underived = Vec::new();
     for (table, span) in cards {
         let (card, explicit_id, id_span, card_refs, valid) = p.card(table, span.clone(), syntax_ok);
@@ -252,16 +270,6 @@ struct Parser<'s, 'a> {
     errors: usize,
 }
 
-trait RefStr {
-    fn ref_str(&self) -> &str;
-}
-
-impl RefStr for std::borrow::Cow<'_, str> {
-    fn ref_str(&self) -> &str {
-        self
-    }
-}
-
 impl Parser<'_, '_> {
     fn error(&mut self, span: Range<usize>, message: String) -> &mut Diagnostic {
         self.errors += 1;
@@ -270,7 +278,7 @@ impl Parser<'_, '_> {
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn type_error(&mut self, field: &str, expected: &str, found: &DeValue<'_>, span: Range<usize>) {
+    fn type_error(&mut self, field: &str, expected: &str, found: &Val<'_>, span: Range<usize>) {
         self.error(
             span,
             format!("`{field}` must be {expected}, found {}", found.type_str()),
@@ -280,18 +288,19 @@ impl Parser<'_, '_> {
     /// Reports an unknown field; returns the field it was probably meant to be.
     fn unknown_field(
         &mut self,
-        key: &Spanned<std::borrow::Cow<'_, str>>,
+        key: &Key<'_>,
         table: &str,
         allowed: &[&'static str],
     ) -> Option<&'static str> {
-        let name = key.get_ref().ref_str();
+        let name = key.name.as_ref();
         let meant = text::closest(name, allowed);
         let help = match meant {
             Some(c) => format!("did you mean `{c}`?"),
             None => format!("the fields of {table} are: {}", allowed.join(", ")),
         };
-        let span = key.span();
-        self.error(span, format!("unknown field `{name}` in {table}")).help = Some(help);
+        let span = key.span.clone();
+        self.error(span, format!("unknown field `{name}` in {table}"))
+            .help = Some(help);
         meant
     }
 
@@ -342,63 +351,54 @@ impl Parser<'_, '_> {
         true
     }
 
-    fn string(
-        &mut self,
-        field: &str,
-        value: &Spanned<DeValue<'_>>,
-        multiline: bool,
-    ) -> Option<String> {
-        match value.get_ref() {
-            DeValue::String(s) => self
-                .text(field, s, value.span(), multiline)
+    fn string(&mut self, field: &str, value: &Item<'_>, multiline: bool) -> Option<String> {
+        match &value.val {
+            Val::Str(s) => self
+                .text(field, s, value.span.clone(), multiline)
                 .then(|| s.to_string()),
             other => {
-                self.type_error(field, "a string", other, value.span());
+                self.type_error(field, "a string", other, value.span.clone());
                 None
             }
         }
     }
 
-    fn non_empty_string(&mut self, field: &str, value: &Spanned<DeValue<'_>>) -> Option<String> {
+    fn non_empty_string(&mut self, field: &str, value: &Item<'_>) -> Option<String> {
         let s = self.string(field, value, field == "back")?;
         if s.trim().is_empty() {
-            self.error(value.span(), format!("`{field}` is empty"));
+            self.error(value.span.clone(), format!("`{field}` is empty"));
             return None;
         }
         Some(s)
     }
 
-    fn bool(&mut self, field: &str, value: &Spanned<DeValue<'_>>) -> Option<bool> {
-        match value.get_ref() {
-            DeValue::Boolean(b) => Some(*b),
+    fn bool(&mut self, field: &str, value: &Item<'_>) -> Option<bool> {
+        match &value.val {
+            Val::Bool(b) => Some(*b),
             other => {
-                self.type_error(field, "`true` or `false`", other, value.span());
+                self.type_error(field, "`true` or `false`", other, value.span.clone());
                 None
             }
         }
     }
 
     /// An array of non-empty one-line strings, each with its span.
-    fn strings(
-        &mut self,
-        field: &str,
-        value: &Spanned<DeValue<'_>>,
-    ) -> Option<Vec<(String, Range<usize>)>> {
-        let DeValue::Array(items) = value.get_ref() else {
-            self.type_error(field, "an array of strings", value.get_ref(), value.span());
+    fn strings(&mut self, field: &str, value: &Item<'_>) -> Option<Vec<(String, Range<usize>)>> {
+        let Val::Array(items) = &value.val else {
+            self.type_error(field, "an array of strings", &value.val, value.span.clone());
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for item in items {
-            match item.get_ref() {
-                DeValue::String(s) if s.trim().is_empty() => {
-                    self.error(item.span(), format!("empty entry in `{field}`"));
+            match &item.val {
+                Val::Str(s) if s.trim().is_empty() => {
+                    self.error(item.span.clone(), format!("empty entry in `{field}`"));
                     ok = false;
                 }
-                DeValue::String(s) => {
-                    if self.text(field, s, item.span(), false) {
-                        out.push((s.to_string(), item.span()));
+                Val::Str(s) => {
+                    if self.text(field, s, item.span.clone(), false) {
+                        out.push((s.to_string(), item.span.clone()));
                     } else {
                         ok = false;
                     }
@@ -408,7 +408,7 @@ impl Parser<'_, '_> {
                         &format!("each entry of `{field}`"),
                         "a string",
                         other,
-                        item.span(),
+                        item.span.clone(),
                     );
                     ok = false;
                 }
@@ -417,7 +417,7 @@ impl Parser<'_, '_> {
         ok.then_some(out)
     }
 
-    fn id(&mut self, what: &str, value: &Spanned<DeValue<'_>>) -> Option<String> {
+    fn id(&mut self, what: &str, value: &Item<'_>) -> Option<String> {
         let id = self.non_empty_string("id", value)?;
         if is_valid_id(&id) {
             return Some(id);
@@ -429,7 +429,7 @@ impl Parser<'_, '_> {
             format!("use lower-case letters a-z, digits and `-`, for example `{suggestion}`")
         };
         self.error(
-            value.span(),
+            value.span.clone(),
             format!("{what} id `{id}` is not made of [a-z0-9-]"),
         )
         .help = Some(help);
@@ -438,7 +438,7 @@ impl Parser<'_, '_> {
 
     fn deck_header(
         &mut self,
-        table: &DeTable<'_>,
+        table: &Table<'_>,
         span: Range<usize>,
         syntax_ok: bool,
     ) -> Option<DeckHeader> {
@@ -448,9 +448,9 @@ impl Parser<'_, '_> {
         let mut reverse = false;
         let mut answer = AnswerMode::Reveal;
         let mut ok = true;
-        for (key, value) in table {
-            match key.get_ref().ref_str() {
-                "id" => id = self.id("deck", value).map(|v| (v, value.span())),
+        for (key, value) in &table.entries {
+            match key.name.as_ref() {
+                "id" => id = self.id("deck", value).map(|v| (v, value.span.clone())),
                 "name" => name = self.non_empty_string("name", value),
                 "description" => match self.string("description", value, true) {
                     Some(d) => description = d,
@@ -460,18 +460,23 @@ impl Parser<'_, '_> {
                     Some(b) => reverse = b,
                     None => ok = false,
                 },
-                "answer" => match value.get_ref() {
-                    DeValue::String(s) if s == "reveal" => answer = AnswerMode::Reveal,
-                    DeValue::String(s) if s == "type" => answer = AnswerMode::Type,
-                    DeValue::String(s) => {
+                "answer" => match &value.val {
+                    Val::Str(s) if s == "reveal" => answer = AnswerMode::Reveal,
+                    Val::Str(s) if s == "type" => answer = AnswerMode::Type,
+                    Val::Str(s) => {
                         self.error(
-                            value.span(),
+                            value.span.clone(),
                             format!("`answer` must be \"reveal\" or \"type\", not \"{s}\""),
                         );
                         ok = false;
                     }
                     other => {
-                        self.type_error("answer", "\"reveal\" or \"type\"", other, value.span());
+                        self.type_error(
+                            "answer",
+                            "\"reveal\" or \"type\"",
+                            other,
+                            value.span.clone(),
+                        );
                         ok = false;
                     }
                 },
@@ -502,7 +507,7 @@ impl Parser<'_, '_> {
         ok.then_some((id, id_span, name, description, reverse, answer))
     }
 
-    fn card(&mut self, table: &DeTable<'_>, span: Range<usize>, syntax_ok: bool) -> CardParse {
+    fn card(&mut self, table: &Table<'_>, span: Range<usize>, syntax_ok: bool) -> CardParse {
         let errors_before = self.error_count();
         let line = self.src.line_of(span.start);
         let mut card = Card {
@@ -532,12 +537,12 @@ impl Parser<'_, '_> {
         let mut parts_span = None;
         // Fields that a misspelt key probably meant: not also reported as missing.
         let mut meant: Vec<&str> = Vec::new();
-        for (key, value) in table {
-            let field = key.get_ref().ref_str();
+        for (key, value) in &table.entries {
+            let field = key.name.as_ref();
             match field {
                 "id" => {
                     explicit_id = true;
-                    id_span = value.span();
+                    id_span = value.span.clone();
                     if let Some(id) = self.id("card", value) {
                         card.id = id;
                     }
@@ -554,8 +559,8 @@ impl Parser<'_, '_> {
                         card.back = s;
                     }
                 }
-                "kind" => match value.get_ref() {
-                    DeValue::String(s) => {
+                "kind" => match &value.val {
+                    Val::Str(s) => {
                         if let Some(k) = Kind::parse(s) {
                             card.kind = k;
                         } else {
@@ -564,11 +569,11 @@ impl Parser<'_, '_> {
                                 Some(c) => format!("did you mean \"{c}\"?"),
                                 None => format!("use one of: {}", names.join(", ")),
                             };
-                            self.error(value.span(), format!("unknown kind \"{s}\""))
+                            self.error(value.span.clone(), format!("unknown kind \"{s}\""))
                                 .help = Some(help);
                         }
                     }
-                    other => self.type_error("kind", "a string", other, value.span()),
+                    other => self.type_error("kind", "a string", other, value.span.clone()),
                 },
                 "answers" | "variants" | "parts" | "tags" | "confused_with" => {
                     let Some(list) = self.strings(field, value) else {
@@ -588,7 +593,7 @@ impl Parser<'_, '_> {
                     }
                     let ref_kind = match field {
                         "parts" => {
-                            parts_span = Some(key.span());
+                            parts_span = Some(key.span.clone());
                             Some(RefKind::Part)
                         }
                         "confused_with" => Some(RefKind::Confusable),
@@ -614,18 +619,18 @@ impl Parser<'_, '_> {
                 "example" => card.example = self.string("example", value, true),
                 "note" => card.note = self.string("note", value, true),
                 "instead" => {
-                    instead_span = Some(key.span());
+                    instead_span = Some(key.span.clone());
                     card.instead = self.non_empty_string("instead", value);
                 }
                 "reverse" => card.reverse = self.bool("reverse", value),
                 "caution" => {
-                    caution_span = Some(key.span());
-                    match value.get_ref() {
-                        DeValue::String(s) => match Caution::parse(s) {
+                    caution_span = Some(key.span.clone());
+                    match &value.val {
+                        Val::Str(s) => match Caution::parse(s) {
                             Some(c) => card.caution = Some(c),
                             None => {
                                 self.error(
-                                    value.span(),
+                                    value.span.clone(),
                                     format!("`caution` must be \"do-not-use\" or \"error-prone\", not \"{s}\""),
                                 )
                                 .help = Some(
@@ -634,7 +639,7 @@ impl Parser<'_, '_> {
                                 );
                             }
                         },
-                        other => self.type_error("caution", "a string", other, value.span()),
+                        other => self.type_error("caution", "a string", other, value.span.clone()),
                     }
                 }
                 _ => meant.extend(self.unknown_field(key, "a card", CARD_FIELDS)),

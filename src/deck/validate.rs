@@ -2,7 +2,11 @@
 //! them (deck ids unique, `parts` and `confused_with` naming loaded cards). A bad deck never
 //! stops the others: the result holds the good decks and every diagnostic.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use foldhash::HashSet;
+use foldhash::fast::RandomState;
 
 use super::diag::{Diagnostic, Severity, SourceText};
 use super::parse::{ParsedDeck, RefKind, parse_deck};
@@ -54,8 +58,14 @@ fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Diagnostic>> {
     })
 }
 
-fn normalize(s: &str) -> String {
-    s.trim().to_lowercase()
+/// Trimmed and lower-cased, borrowed when it already is.
+fn normalize(s: &str) -> Cow<'_, str> {
+    let t = s.trim();
+    if t.chars().any(char::is_uppercase) {
+        Cow::Owned(t.to_lowercase())
+    } else {
+        Cow::Borrowed(t)
+    }
 }
 
 /// Parses every source and checks them together. Decks come back in the order given; when
@@ -113,30 +123,40 @@ pub fn load(sources: &[DeckSource]) -> LoadedDecks {
         }
     }
 
-    // What `parts` and `confused_with` may name: fronts and variants (word parts only for
-    // `parts`), or a card key.
-    let mut word_parts: HashSet<String> = HashSet::new();
-    let mut any_card: HashSet<String> = HashSet::new();
-    for deck in all.iter().filter_map(|p| p.parsed.deck.as_ref()) {
+    // What `parts` and `confused_with` may name: fronts and variants (of word parts only,
+    // for `parts`), or a card key `DECK:CARD`. Borrowed from the decks: no copies.
+    let decks: Vec<&Deck> = all.iter().filter_map(|p| p.parsed.deck.as_ref()).collect();
+    let total: usize = decks.iter().map(|d| d.cards.len()).sum();
+    let mut word_parts: HashSet<Cow<'_, str>> =
+        HashSet::with_capacity_and_hasher(total, RandomState::default());
+    let mut any_card: HashSet<Cow<'_, str>> =
+        HashSet::with_capacity_and_hasher(total, RandomState::default());
+    for deck in &decks {
         for card in &deck.cards {
-            let names = std::iter::once(&card.front).chain(&card.variants);
-            for name in names {
+            for name in std::iter::once(&card.front).chain(&card.variants) {
                 let n = normalize(name);
                 if card.kind.is_word_part() {
                     word_parts.insert(n.clone());
                 }
                 any_card.insert(n);
             }
-            any_card.insert(deck.card_key(card).to_string());
-            if card.kind.is_word_part() {
-                word_parts.insert(deck.card_key(card).to_string());
-            }
         }
     }
-    let mut part_names: Option<Vec<String>> = None;
+    let find_key = |key: &str, word_part_only: bool| {
+        let Some((deck_id, card_id)) = key.split_once(':') else {
+            return false;
+        };
+        decks.iter().filter(|d| d.id == deck_id).any(|d| {
+            d.cards
+                .iter()
+                .any(|c| c.id == card_id && (!word_part_only || c.kind.is_word_part()))
+        })
+    };
+    let mut part_names: Option<Vec<&str>> = None;
     // "Did you mean" scans every word part: worth it for the first few unknown parts only.
     let mut suggestions_left = 50_usize;
-    for Parsed { src, parsed } in &mut all {
+    let mut unresolved: Vec<(usize, Diagnostic)> = Vec::new();
+    for (i, Parsed { src, parsed }) in all.iter().enumerate() {
         let Some(src) = src.as_ref() else {
             continue;
         };
@@ -144,12 +164,12 @@ pub fn load(sources: &[DeckSource]) -> LoadedDecks {
             let n = normalize(&r.text);
             let (found, message, help) = match r.kind {
                 RefKind::Part => (
-                    word_parts.contains(&n),
+                    word_parts.contains(&n) || find_key(&n, true),
                     format!("part \"{}\" names no loaded word part", r.text),
                     "parts name the front of a prefix, suffix or combining-form card, as in \"gastr/o\" or \"-itis\"",
                 ),
                 RefKind::Confusable => (
-                    any_card.contains(&n),
+                    any_card.contains(&n) || find_key(&n, false),
                     format!("`confused_with` entry \"{}\" names no loaded card", r.text),
                     "name the front of another card, or its key DECK:CARD",
                 ),
@@ -161,20 +181,25 @@ pub fn load(sources: &[DeckSource]) -> LoadedDecks {
             if r.kind == RefKind::Part && suggestions_left > 0 {
                 suggestions_left -= 1;
                 let names = part_names.get_or_insert_with(|| {
-                    let mut v: Vec<String> = word_parts.iter().cloned().collect();
-                    v.sort();
+                    let mut v: Vec<&str> = word_parts.iter().map(AsRef::as_ref).collect();
+                    v.sort_unstable();
                     v
                 });
-                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-                if let Some(c) = text::closest(&n, &refs) {
+                if let Some(c) = text::closest(&n, names) {
                     help = format!("did you mean \"{c}\"?");
                 }
             }
-            parsed.diagnostics.push(
+            unresolved.push((
+                i,
                 src.diag(r.span.clone(), Severity::Warning, message)
                     .with_help(help),
-            );
+            ));
         }
+    }
+    drop(part_names);
+    drop((word_parts, any_card, decks));
+    for (i, diag) in unresolved {
+        all[i].parsed.diagnostics.push(diag);
     }
 
     let mut out = LoadedDecks::default();

@@ -1,0 +1,445 @@
+//! A fast path for the common shape of a deck file: one `[deck]` table and `[[card]]` tables
+//! whose values are strings, booleans and arrays of strings.
+//!
+//! The toml crate's document builder is general (dotted keys, nested and inline tables,
+//! redefinition rules, a sorted map per table) and took most of a 50 000-card load; this
+//! builds the walker's tree straight from toml_parser's events. Anything outside the shape,
+//! and any syntax error, returns `None` and the caller goes through the toml crate, so the
+//! diagnostics stay the general parser's. A differential test holds the two to one tree.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use toml_parser::decoder::{Encoding, ScalarKind};
+use toml_parser::parser::{EventReceiver, ValidateWhitespace};
+use toml_parser::{ErrorSink, ParseError, Source, Span};
+
+use super::tree::{Item, Key, Table, Val};
+
+/// Files larger than this are parsed as two halves on two threads.
+const SPLIT_BYTES: usize = 1 << 20;
+
+/// Parses `text` if it has the common shape and no error; `None` otherwise.
+pub fn parse(text: &str) -> Option<Table<'_>> {
+    // Split a large file at a `[[card]]` line near its middle. The split is sound only if it
+    // falls at top level, not inside a multi-line string or an array: then the first half
+    // would end in an unclosed string or array and fail, and the whole file falls back.
+    let split = (text.len() > SPLIT_BYTES)
+        .then(|| {
+            let mid = (text.len() / 2..text.len()).find(|&i| text.is_char_boundary(i))?;
+            text.get(mid..)?.find("\n[[card]]").map(|i| mid + i + 1)
+        })
+        .flatten();
+    let halves = split.and_then(|at| {
+        let (a, b) = text.split_at(at);
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| parse_part(b, at));
+            (parse_part(a, 0), second.join().ok().flatten())
+        });
+        first.zip(second)
+    });
+    // A split that fell inside a string or array: parse the file in one piece.
+    let (mut first, second) = match halves {
+        Some(halves) => halves,
+        None => (parse_part(text, 0)?, Part::default()),
+    };
+    if first.deck.is_some() && second.deck.is_some() {
+        return None;
+    }
+    let mut root = Table::default();
+    if let Some(deck) = first.deck.take().or(second.deck) {
+        root.entries.push(deck);
+    }
+    if let Some(key) = first.card_key.take().or(second.card_key) {
+        let mut cards = first.cards;
+        cards.extend(second.cards);
+        let start = cards.first().map_or(0, |c| c.span.start);
+        root.entries.push((
+            key,
+            Item {
+                val: Val::Array(cards),
+                span: start..text.len(),
+            },
+        ));
+    }
+    root.entries.sort_by_key(|(k, _)| k.span.start);
+    Some(root)
+}
+
+/// What one piece of a file held.
+#[derive(Default)]
+struct Part<'i> {
+    deck: Option<(Key<'i>, Item<'i>)>,
+    cards: Vec<Item<'i>>,
+    card_key: Option<Key<'i>>,
+}
+
+/// Parses a piece of a file that starts at byte `offset` of it; spans come back relative to
+/// the whole file.
+fn parse_part(text: &str, offset: usize) -> Option<Part<'_>> {
+    let source = Source::new(text);
+    let tokens = source.lex().into_vec();
+    let mut builder = Builder {
+        source,
+        state: State::Root,
+        deck: None,
+        cards: Vec::new(),
+        card_key: None,
+        table: Table::default(),
+        table_span: 0..0,
+        header_key: None,
+        key: None,
+        array: None,
+        failed: false,
+    };
+    let mut error: Option<ParseError> = None;
+    {
+        let mut validate = ValidateWhitespace::new(&mut builder, source);
+        toml_parser::parser::parse_document(&tokens, &mut validate, &mut error);
+    }
+    drop(tokens);
+    if error.is_some() || builder.failed || builder.key.is_some() || builder.array.is_some() {
+        return None;
+    }
+    builder.finish_table();
+    let mut part = Part {
+        deck: builder.deck,
+        cards: builder.cards,
+        card_key: builder.card_key,
+    };
+    if offset > 0 {
+        fn shift(item: &mut Item<'_>, by: usize) {
+            item.span = item.span.start + by..item.span.end + by;
+            match &mut item.val {
+                Val::Table(t) => {
+                    for (k, v) in &mut t.entries {
+                        k.span = k.span.start + by..k.span.end + by;
+                        shift(v, by);
+                    }
+                }
+                Val::Array(items) => items.iter_mut().for_each(|i| shift(i, by)),
+                _ => {}
+            }
+        }
+        if let Some((key, item)) = &mut part.deck {
+            key.span = key.span.start + offset..key.span.end + offset;
+            shift(item, offset);
+        }
+        if let Some(key) = &mut part.card_key {
+            key.span = key.span.start + offset..key.span.end + offset;
+        }
+        part.cards.iter_mut().for_each(|c| shift(c, offset));
+    }
+    Some(part)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before any table header: a key here is outside the shape.
+    Root,
+    /// Between `[` and `]` (or `[[` and `]]`).
+    Header,
+    Deck,
+    Card,
+}
+
+struct Builder<'i> {
+    source: Source<'i>,
+    state: State,
+    deck: Option<(Key<'i>, Item<'i>)>,
+    cards: Vec<Item<'i>>,
+    /// The key of the first `[[card]]` header.
+    card_key: Option<Key<'i>>,
+    /// The table being filled.
+    table: Table<'i>,
+    table_span: Range<usize>,
+    header_key: Option<Key<'i>>,
+    /// A key waiting for its value.
+    key: Option<Key<'i>>,
+    /// An array value being filled: its items and where it opened.
+    array: Option<(Vec<Item<'i>>, usize)>,
+    failed: bool,
+}
+
+impl<'i> Builder<'i> {
+    fn fail(&mut self) {
+        self.failed = true;
+    }
+
+    fn decode(
+        &self,
+        span: Span,
+        encoding: Option<Encoding>,
+        key: bool,
+    ) -> Option<(Cow<'i, str>, ScalarKind)> {
+        let text = self.source.input().get(span.start()..span.end())?;
+        let raw = toml_parser::Raw::new_unchecked(text, encoding, span);
+        let mut out: Cow<'i, str> = Cow::Borrowed("");
+        let mut error: Option<ParseError> = None;
+        let kind = if key {
+            raw.decode_key(&mut out, &mut error);
+            ScalarKind::String
+        } else {
+            raw.decode_scalar(&mut out, &mut error)
+        };
+        error.is_none().then_some((out, kind))
+    }
+
+    /// Moves the finished table into the deck or the cards.
+    fn finish_table(&mut self) {
+        let table = std::mem::take(&mut self.table);
+        let item = Item {
+            val: Val::Table(table),
+            span: self.table_span.clone(),
+        };
+        match self.state {
+            State::Deck => {
+                if let Some(key) = self.header_key.take() {
+                    self.deck = Some((key, item));
+                }
+            }
+            State::Card => {
+                if let Some(key) = self.header_key.take() {
+                    self.card_key.get_or_insert(key);
+                }
+                self.cards.push(item);
+            }
+            State::Root | State::Header => {}
+        }
+    }
+
+    fn insert(&mut self, value: Item<'i>) {
+        let Some(key) = self.key.take() else {
+            return self.fail();
+        };
+        if !matches!(self.state, State::Deck | State::Card) || self.table.contains_key(&key.name) {
+            return self.fail();
+        }
+        self.table.entries.push((key, value));
+    }
+
+    fn open_header(&mut self, span: Span) {
+        if self.key.is_some() || self.array.is_some() {
+            return self.fail();
+        }
+        self.finish_table();
+        self.state = State::Header;
+        self.header_key = None;
+        self.table_span = span.start()..span.end();
+    }
+
+    fn close_header(&mut self, span: Span, array: bool) {
+        let Some(key) = &self.header_key else {
+            return self.fail();
+        };
+        self.table_span.end = span.end();
+        self.state = match (key.name.as_ref(), array) {
+            ("deck", false) if self.deck.is_none() => State::Deck,
+            ("card", true) => State::Card,
+            _ => return self.fail(),
+        };
+    }
+}
+
+impl EventReceiver for Builder<'_> {
+    fn std_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.open_header(span);
+    }
+
+    fn std_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.close_header(span, false);
+    }
+
+    fn array_table_open(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.open_header(span);
+    }
+
+    fn array_table_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        self.close_header(span, true);
+    }
+
+    fn inline_table_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) -> bool {
+        self.fail();
+        false
+    }
+
+    fn array_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+        if self.array.is_some() || self.key.is_none() {
+            self.fail();
+            return false;
+        }
+        self.array = Some((Vec::new(), span.start()));
+        true
+    }
+
+    fn array_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        match self.array.take() {
+            Some((items, start)) => self.insert(Item {
+                val: Val::Array(items),
+                span: start..span.end(),
+            }),
+            None => self.fail(),
+        }
+    }
+
+    fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, _error: &mut dyn ErrorSink) {
+        let Some((name, _)) = self.decode(span, encoding, true) else {
+            return self.fail();
+        };
+        let key = Key {
+            name,
+            span: span.start()..span.end(),
+        };
+        match self.state {
+            State::Header if self.header_key.is_none() => self.header_key = Some(key),
+            State::Deck | State::Card if self.key.is_none() && self.array.is_none() => {
+                self.key = Some(key);
+            }
+            _ => self.fail(),
+        }
+    }
+
+    fn key_sep(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        // A dotted key: outside the shape.
+        self.fail();
+    }
+
+    fn scalar(&mut self, span: Span, encoding: Option<Encoding>, _error: &mut dyn ErrorSink) {
+        let Some((value, kind)) = self.decode(span, encoding, false) else {
+            return self.fail();
+        };
+        let val = match kind {
+            ScalarKind::String => Val::Str(value),
+            ScalarKind::Boolean(b) if self.array.is_none() => Val::Bool(b),
+            _ => return self.fail(),
+        };
+        let item = Item {
+            val,
+            span: span.start()..span.end(),
+        };
+        if let Some((items, _)) = &mut self.array {
+            items.push(item);
+        } else {
+            self.insert(item);
+        }
+    }
+
+    fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        self.fail();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml::de::DeTable;
+
+    /// Tables are compared by where they start (their header), which is all the walker uses;
+    /// the span of the array of cards is not used at all.
+    fn normalized(mut t: Table<'_>) -> Table<'_> {
+        fn item(i: &mut Item<'_>) {
+            match &mut i.val {
+                Val::Table(t) => {
+                    i.span.end = i.span.start;
+                    t.entries.iter_mut().for_each(|(_, v)| item(v));
+                }
+                Val::Array(items) => items.iter_mut().for_each(item),
+                _ => {}
+            }
+        }
+        for (k, v) in &mut t.entries {
+            if k.name == "card" {
+                v.span = 0..0;
+            }
+            item(v);
+        }
+        t
+    }
+
+    /// `Ok(true)` when the fast path took the text and built what the toml crate builds.
+    pub(crate) fn agrees_with_toml(text: &str) -> Result<bool, String> {
+        let Some(fast) = parse(text) else {
+            return Ok(false);
+        };
+        let slow = DeTable::parse(text)
+            .map_err(|e| format!("the fast path accepted what toml rejects: {e}"))?;
+        let slow = Table::from_toml(slow.get_ref());
+        let (fast, slow) = (normalized(fast), normalized(slow));
+        if fast == slow {
+            Ok(true)
+        } else {
+            Err(format!("trees differ:\nfast {fast:#?}\nslow {slow:#?}"))
+        }
+    }
+
+    #[test]
+    fn the_common_shape_takes_the_fast_path_and_matches_toml() {
+        let text = "# comment\n[deck]\nid = \"d\" # trailing\nname = 'literal'\nreverse = true\n\n\
+                    [[card]]\nid = \"a\"\nfront = \"caf\\u00e9 \\\"q\\\"\"\nback = \"\"\"\nmulti\nline\"\"\"\n\
+                    tags = [\n  \"x\", # why\n  'y',\n]\nparts = []\n\n[[card]]\nid = \"b\"\nfront = \"b\"\nback = \"c\"\n";
+        assert_eq!(agrees_with_toml(text), Ok(true));
+        for (name, deck) in crate::deck::BUILTIN_DECKS {
+            assert_eq!(agrees_with_toml(deck), Ok(true), "{name}");
+        }
+    }
+
+    fn large_deck(card: impl Fn(usize) -> String) -> (String, usize) {
+        let mut text = String::from("[deck]\nid = \"big\"\nname = \"Big\"\n\n");
+        let mut i = 0;
+        while text.len() <= SPLIT_BYTES + 4096 {
+            text.push_str(&card(i));
+            i += 1;
+        }
+        (text, i)
+    }
+
+    fn card_count(text: &str) -> usize {
+        let tree = parse(text).unwrap();
+        match &tree.entries[1].1.val {
+            Val::Array(cards) => cards.len(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_large_file_split_in_two_matches_toml() {
+        let (text, n) = large_deck(|i| {
+            format!(
+                "[[card]]\nid = \"c{i}\"\nfront = \"f{i}\"\nback = \"b\"\ntags = [\n  \"t\",\n]\n\n"
+            )
+        });
+        assert_eq!(agrees_with_toml(&text), Ok(true));
+        assert_eq!(card_count(&text), n);
+    }
+
+    #[test]
+    fn a_split_inside_a_multi_line_string_is_refused() {
+        // Every card's back holds a `[[card]]` line, so the split lands inside a string.
+        let (text, n) = large_deck(|i| {
+            format!(
+                "[[card]]\nid = \"c{i}\"\nfront = \"f{i}\"\nback = \"\"\"\nb\n[[card]]\n{i}\"\"\"\n\n"
+            )
+        });
+        assert_eq!(agrees_with_toml(&text), Ok(true));
+        assert_eq!(card_count(&text), n);
+    }
+
+    #[test]
+    fn other_shapes_fall_back() {
+        for text in [
+            "[deck]\nid.x = \"d\"\n",
+            "top = 1\n[deck]\nid = \"d\"\n",
+            "[deck]\nid = \"d\"\n[deck]\nname = \"x\"\n",
+            "[deck]\nid = \"d\"\nid = \"e\"\n",
+            "[[card]]\nmeta = { a = 1 }\n",
+            "[[card]]\nn = 3\n",
+            "[[card]]\ntags = [[\"a\"]]\n",
+            "[[card]]\ntags = [true]\n",
+            "[cards]\nid = \"a\"\n",
+            "[deck]\nid = \"d\n",
+            "[deck]\nid = \"d\" # bell \u{7}\n",
+        ] {
+            assert_eq!(agrees_with_toml(text), Ok(false), "{text:?}");
+        }
+    }
+}
