@@ -11,7 +11,9 @@ fn loaded() -> LoadedDecks {
 }
 
 fn cards(l: &LoadedDecks) -> impl Iterator<Item = (&Deck, &Card)> {
-    l.decks.iter().flat_map(|d| d.cards.iter().map(move |c| (d, c)))
+    l.decks
+        .iter()
+        .flat_map(|d| d.cards.iter().map(move |c| (d, c)))
 }
 
 fn find<'a>(l: &'a LoadedDecks, front: &str) -> &'a Card {
@@ -69,7 +71,15 @@ fn by_tag(l: &LoadedDecks, kind: Kind, position: usize) -> BTreeMap<String, usiz
 fn prefixes_and_suffixes_cover_every_category_a_course_teaches() {
     let l = loaded();
     let prefixes = by_tag(&l, Kind::Prefix, 1);
-    for category in ["number", "position", "direction", "size", "color", "negation", "time"] {
+    for category in [
+        "number",
+        "position",
+        "direction",
+        "size",
+        "color",
+        "negation",
+        "time",
+    ] {
         let n = prefixes.get(category).copied().unwrap_or(0);
         assert!(n >= 5, "{n} {category} prefixes: {prefixes:?}");
     }
@@ -126,15 +136,25 @@ fn every_term_is_built_from_parts_that_exist() {
         .flat_map(|(_, c)| std::iter::once(&c.front).chain(&c.variants))
         .map(|f| f.to_lowercase())
         .collect();
-    let terms: Vec<&Card> = cards(&l).map(|(_, c)| c).filter(|c| c.kind == Kind::Term).collect();
+    let terms: Vec<&Card> = cards(&l)
+        .map(|(_, c)| c)
+        .filter(|c| c.kind == Kind::Term)
+        .collect();
     let with_parts = terms.iter().filter(|c| !c.parts.is_empty()).count();
     assert!(with_parts >= 300, "{with_parts} terms with parts");
     for t in terms {
         for p in &t.parts {
-            assert!(word_parts.contains(&p.to_lowercase()), "{}: part {p}", t.front);
+            assert!(
+                word_parts.contains(&p.to_lowercase()),
+                "{}: part {p}",
+                t.front
+            );
         }
     }
-    assert_eq!(find(&l, "gastroenteritis").parts, ["gastr/o", "enter/o", "-itis"]);
+    assert_eq!(
+        find(&l, "gastroenteritis").parts,
+        ["gastr/o", "enter/o", "-itis"]
+    );
 }
 
 #[test]
@@ -146,10 +166,19 @@ fn the_joint_commission_do_not_use_list_is_complete_and_marked() {
     ] {
         let c = find(&l, front);
         assert_eq!(c.caution, Some(Caution::DoNotUse), "{front}");
-        assert!(c.instead.as_deref().is_some_and(|i| !i.is_empty()), "{front}");
+        assert!(
+            c.instead.as_deref().is_some_and(|i| !i.is_empty()),
+            "{front}"
+        );
     }
     assert!(find(&l, "QD").instead.as_deref().unwrap().contains("daily"));
-    assert!(find(&l, "MgSO4").instead.as_deref().unwrap().contains("magnesium sulfate"));
+    assert!(
+        find(&l, "MgSO4")
+            .instead
+            .as_deref()
+            .unwrap()
+            .contains("magnesium sulfate")
+    );
 }
 
 #[test]
@@ -160,7 +189,11 @@ fn ismp_error_prone_abbreviations_are_marked_and_never_studied_in_reverse() {
         .count();
     assert!(error_prone >= 40, "{error_prone}");
     for front in ["µg", "cc", "SC", "HS", "D/C", "AU", "TIW"] {
-        assert_eq!(find(&l, front).caution, Some(Caution::ErrorProne), "{front}");
+        assert_eq!(
+            find(&l, front).caution,
+            Some(Caution::ErrorProne),
+            "{front}"
+        );
     }
     // Studying meaning -> abbreviation would train students to write what must not be written.
     for (d, c) in cards(&l).filter(|(_, c)| c.caution.is_some()) {
@@ -181,8 +214,14 @@ fn classic_confusables_are_linked_both_ways() {
         ("peri-", "para-"),
         ("ureter/o", "urethr/o"),
     ] {
-        assert!(find(&l, a).confused_with.iter().any(|x| x == b), "{a} -> {b}");
-        assert!(find(&l, b).confused_with.iter().any(|x| x == a), "{b} -> {a}");
+        assert!(
+            find(&l, a).confused_with.iter().any(|x| x == b),
+            "{a} -> {b}"
+        );
+        assert!(
+            find(&l, b).confused_with.iter().any(|x| x == a),
+            "{b} -> {a}"
+        );
     }
     let ile = find(&l, "ile/o");
     assert!(ile.note.as_deref().is_some_and(|n| n.contains("ilium")));
@@ -192,7 +231,12 @@ fn classic_confusables_are_linked_both_ways() {
 fn british_spellings_are_accepted() {
     let l = loaded();
     assert!(find(&l, "hem/o").variants.iter().any(|v| v == "haem/o"));
-    assert!(find(&l, "esophag/o").variants.iter().any(|v| v == "oesophag/o"));
+    assert!(
+        find(&l, "esophag/o")
+            .variants
+            .iter()
+            .any(|v| v == "oesophag/o")
+    );
     assert!(find(&l, "-emia").variants.iter().any(|v| v == "-aemia"));
 }
 
