@@ -26,7 +26,11 @@ fn find<'a>(l: &'a LoadedDecks, front: &str) -> &'a Card {
 #[test]
 fn every_built_in_deck_passes_check_with_no_errors_and_no_warnings() {
     let l = loaded();
-    let report: Vec<String> = l.diagnostics.iter().map(|d| d.render()).collect();
+    let report: Vec<String> = l
+        .diagnostics
+        .iter()
+        .map(medterm::deck::Diagnostic::render)
+        .collect();
     assert!(report.is_empty(), "{}", report.join(""));
     assert_eq!(l.decks.len(), deck::BUILTIN_DECKS.len());
 }
@@ -37,7 +41,11 @@ fn every_file_in_decks_is_embedded() {
     let mut on_disk: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
+        .filter(|n| {
+            std::path::Path::new(n)
+                .extension()
+                .is_some_and(|e| e == "toml")
+        })
         .collect();
     on_disk.sort();
     let embedded: Vec<&str> = deck::BUILTIN_DECKS.iter().map(|(n, _)| *n).collect();
