@@ -60,6 +60,28 @@ pub enum Command {
     Check(CheckArgs),
     /// List the loaded decks
     Decks(DecksArgs),
+    /// Replay review events (JSON Lines) and print each card's state after each one
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// JSON Lines of {"card": "DECK:CARD", "time": RFC3339, "rating": 1-4}; `-` or nothing
+    /// reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// No learning or relearning steps: every answer schedules in days
+    #[arg(long)]
+    pub no_steps: bool,
+
+    /// FSRS parameters: a JSON array of 21 numbers (or an object with "parameters")
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
+
+    /// Fuzz intervals (deterministically, as a study session does)
+    #[arg(long)]
+    pub fuzz: bool,
 }
 
 #[derive(Debug, Args)]

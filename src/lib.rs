@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod deck;
+pub mod scheduler;
 pub mod settings;
 pub mod storage;
 pub mod study;
@@ -40,6 +41,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<Exit> {
     match &cli.command {
         Some(cli::Command::Check(args)) => commands::check::run(&settings, args),
         Some(cli::Command::Decks(args)) => commands::decks::run(&settings, args),
+        Some(cli::Command::Replay(args)) => commands::replay::run(&settings, args),
         // The TUI comes with its own issue; until then the deck list is the front door.
         None => commands::decks::run(&settings, &cli::DecksArgs { json: false }),
     }

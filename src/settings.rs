@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use crate::cli::{ColorChoice, GlobalArgs};
+use crate::scheduler::{DayClock, Zone};
 use crate::storage::DataDir;
+
+/// A review before this local hour counts for the day before.
+pub const DEFAULT_ROLLOVER_HOUR: u32 = 4;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -15,6 +19,8 @@ pub struct Settings {
     pub extra_decks: Vec<PathBuf>,
     pub color: ColorChoice,
     pub now: DateTime<Utc>,
+    /// Study days: the `TZ` time zone (else the system's) and the rollover hour.
+    pub clock: DayClock,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +53,10 @@ impl Settings {
             extra_decks: args.decks.clone(),
             color: args.color,
             now,
+            clock: DayClock::new(
+                Zone::from_tz_var(std::env::var("TZ").ok().as_deref()),
+                DEFAULT_ROLLOVER_HOUR,
+            ),
         })
     }
 }

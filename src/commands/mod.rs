@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod decks;
+pub mod replay;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
