@@ -51,7 +51,7 @@ pub fn run(settings: &Settings, args: &ReplayArgs) -> anyhow::Result<Exit> {
         cfg.relearning_steps.clear();
     }
     if let Some(path) = &args.params {
-        cfg.params = read_params(path)?;
+        cfg.set_params(read_params(path)?);
     }
     let (name, input): (String, Box<dyn Read>) = match &args.file {
         Some(p) if p.as_os_str() != "-" => (

@@ -5,41 +5,66 @@
 use std::fmt;
 
 use chrono::{
-    DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
+    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
 };
 
-/// A study day: a calendar date.
+/// A study day: a calendar date, kept as its day number so that day arithmetic (the replay
+/// does it for every answer) is integer arithmetic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct StudyDay(pub NaiveDate);
+pub struct StudyDay(i32);
 
 impl StudyDay {
+    pub fn from_date(date: NaiveDate) -> StudyDay {
+        StudyDay(date.num_days_from_ce())
+    }
+
+    pub fn date(self) -> NaiveDate {
+        NaiveDate::from_num_days_from_ce_opt(self.0).unwrap_or(NaiveDate::MAX)
+    }
+
+    /// Days since 1 January of year 1 (day 1).
+    pub fn number(self) -> i32 {
+        self.0
+    }
+
     /// Whole days from `earlier` to `self` (negative if `earlier` is later).
     pub fn days_since(self, earlier: StudyDay) -> i64 {
-        (self.0 - earlier.0).num_days()
+        i64::from(self.0) - i64::from(earlier.0)
     }
 
     #[must_use]
     pub fn plus_days(self, n: u32) -> StudyDay {
+        let n = i32::try_from(n).unwrap_or(i32::MAX);
         StudyDay(
             self.0
-                .checked_add_days(Days::new(u64::from(n)))
-                .unwrap_or(NaiveDate::MAX),
+                .saturating_add(n)
+                .min(NaiveDate::MAX.num_days_from_ce()),
         )
     }
 
     #[must_use]
     pub fn minus_days(self, n: u32) -> StudyDay {
+        let n = i32::try_from(n).unwrap_or(i32::MAX);
         StudyDay(
             self.0
-                .checked_sub_days(Days::new(u64::from(n)))
-                .unwrap_or(NaiveDate::MIN),
+                .saturating_sub(n)
+                .max(NaiveDate::MIN.num_days_from_ce()),
         )
+    }
+}
+
+impl std::str::FromStr for StudyDay {
+    type Err = chrono::ParseError;
+
+    /// `YYYY-MM-DD`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map(StudyDay::from_date)
     }
 }
 
 impl fmt::Display for StudyDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        write!(f, "{}", self.date().format("%Y-%m-%d"))
     }
 }
 
@@ -96,7 +121,7 @@ impl DayClock {
     pub fn day_of(&self, t: DateTime<Utc>) -> StudyDay {
         let wall = self.zone.local_wall_time(t);
         let shifted = wall - TimeDelta::hours(i64::from(self.rollover_hour));
-        StudyDay(shifted.date())
+        StudyDay::from_date(shifted.date())
     }
 
     /// The instant a study day begins: its date at the rollover hour, local time. When DST
@@ -104,7 +129,7 @@ impl DayClock {
     /// repeats, at the first of the two.
     pub fn start_of(&self, day: StudyDay) -> DateTime<Utc> {
         let hour = NaiveTime::from_hms_opt(self.rollover_hour, 0, 0).unwrap_or(NaiveTime::MIN);
-        let mut wall = day.0.and_time(hour);
+        let mut wall = day.date().and_time(hour);
         // A gap is at most a few hours; step through it a quarter hour at a time.
         for _ in 0..(4 * 26) {
             match self.zone.resolve(wall) {
@@ -127,7 +152,7 @@ mod tests {
     }
 
     fn day(s: &str) -> StudyDay {
-        StudyDay(s.parse().unwrap())
+        s.parse().unwrap()
     }
 
     #[test]

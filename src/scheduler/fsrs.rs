@@ -95,6 +95,13 @@ pub struct Params {
     w: [f64; 21],
     decay: f64,
     factor: f64,
+    /// Powers that depend on the parameters alone, computed once; the same `E.powf` calls,
+    /// so results stay bit-identical to evaluating them per review.
+    e_w8: f64,
+    e_w17_w18: f64,
+    /// `e^(w17 * (G - 3 + w18))` for G = 1..=4.
+    short_term: [f64; 4],
+    d0_easy_unclamped: f64,
 }
 
 impl Default for Params {
@@ -119,7 +126,16 @@ impl Params {
         }
         let decay = -w[20];
         let factor = 0.9_f64.powf(1.0 / decay) - 1.0;
-        Ok(Params { w, decay, factor })
+        let short_term = [1.0, 2.0, 3.0, 4.0].map(|g: f64| E.powf(w[17] * (g - 3.0 + w[18])));
+        Ok(Params {
+            w,
+            decay,
+            factor,
+            e_w8: E.powf(w[8]),
+            e_w17_w18: E.powf(w[17] * w[18]),
+            short_term,
+            d0_easy_unclamped: w[4] - E.powf(w[5] * 3.0) + 1.0,
+        })
     }
 
     pub fn weights(&self) -> &[f64; 21] {
@@ -148,8 +164,7 @@ impl Params {
     fn next_difficulty(&self, d: f64, rating: Rating) -> f64 {
         let delta = -(self.w[6] * (rating.g() - 3.0));
         let damped = d + (10.0 - d) * delta / 9.0;
-        let reverted =
-            self.w[7] * self.initial_difficulty_unclamped(4.0) + (1.0 - self.w[7]) * damped;
+        let reverted = self.w[7] * self.d0_easy_unclamped + (1.0 - self.w[7]) * damped;
         reverted.clamp(MIN_DIFFICULTY, MAX_DIFFICULTY)
     }
 
@@ -160,7 +175,7 @@ impl Params {
         let w = &self.w;
         let (s, d) = (m.stability, m.difficulty);
         let stability = if elapsed_days < 1 {
-            let mut inc = E.powf(w[17] * (rating.g() - 3.0 + w[18])) * s.powf(-w[19]);
+            let mut inc = self.short_term[rating as usize - 1] * s.powf(-w[19]);
             if rating != Rating::Again {
                 inc = inc.max(1.0);
             }
@@ -172,12 +187,12 @@ impl Params {
                     * d.powf(-w[12])
                     * ((s + 1.0).powf(w[13]) - 1.0)
                     * E.powf((1.0 - r) * w[14]);
-                long.min(s / E.powf(w[17] * w[18]))
+                long.min(s / self.e_w17_w18)
             } else {
                 let hard = if rating == Rating::Hard { w[15] } else { 1.0 };
                 let easy = if rating == Rating::Easy { w[16] } else { 1.0 };
                 s * (1.0
-                    + E.powf(w[8])
+                    + self.e_w8
                         * (11.0 - d)
                         * s.powf(-w[9])
                         * (E.powf((1.0 - r) * w[10]) - 1.0)
@@ -191,14 +206,24 @@ impl Params {
         }
     }
 
+    /// The part of the interval that depends on the desired retention alone.
+    pub fn interval_factor(&self, desired_retention: f64) -> f64 {
+        desired_retention.powf(1.0 / self.decay) - 1.0
+    }
+
     /// The interval in days for stability `s` at the desired retention, before rounding.
     pub fn raw_interval(&self, s: f64, desired_retention: f64) -> f64 {
-        (s / self.factor) * (desired_retention.powf(1.0 / self.decay) - 1.0)
+        (s / self.factor) * self.interval_factor(desired_retention)
     }
 
     /// Whole days: rounded half to even, at least 1, at most `maximum`.
     pub fn interval_days(&self, s: f64, desired_retention: f64, maximum: u32) -> u32 {
-        let days = self.raw_interval(s, desired_retention).round_ties_even();
+        self.interval_days_with(s, self.interval_factor(desired_retention), maximum)
+    }
+
+    /// [`Params::interval_days`] with the retention's [`Params::interval_factor`] given.
+    pub fn interval_days_with(&self, s: f64, interval_factor: f64, maximum: u32) -> u32 {
+        let days = ((s / self.factor) * interval_factor).round_ties_even();
         // Saturating float-to-int: a huge stability cannot wrap.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let days = days.clamp(1.0, f64::from(u32::MAX)) as u32;

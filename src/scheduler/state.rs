@@ -75,9 +75,11 @@ impl Default for CardState {
 /// Everything a review depends on besides the card.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchedulerConfig {
-    pub params: Params,
-    /// 0.70 to 0.99.
-    pub desired_retention: f64,
+    params: Params,
+    desired_retention: f64,
+    /// `desired_retention^(1/decay) - 1`: the interval is stability times this over FACTOR.
+    /// Kept with the two it derives from, which are set only through the setters.
+    interval_factor: f64,
     /// Seconds; may be empty.
     pub learning_steps: Vec<u32>,
     pub relearning_steps: Vec<u32>,
@@ -90,8 +92,10 @@ pub struct SchedulerConfig {
 
 impl SchedulerConfig {
     pub fn new(clock: DayClock) -> SchedulerConfig {
+        let params = Params::default();
         SchedulerConfig {
-            params: Params::default(),
+            interval_factor: params.interval_factor(0.9),
+            params,
             desired_retention: 0.9,
             learning_steps: vec![60, 600],
             relearning_steps: vec![600],
@@ -100,6 +104,27 @@ impl SchedulerConfig {
             leech_threshold: 8,
             clock,
         }
+    }
+}
+
+impl SchedulerConfig {
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    pub fn set_params(&mut self, params: Params) {
+        self.interval_factor = params.interval_factor(self.desired_retention);
+        self.params = params;
+    }
+
+    pub fn desired_retention(&self) -> f64 {
+        self.desired_retention
+    }
+
+    /// Sets the desired retention, clamped to the supported 0.70 to 0.99.
+    pub fn set_desired_retention(&mut self, retention: f64) {
+        self.desired_retention = retention.clamp(0.70, 0.99);
+        self.interval_factor = self.params.interval_factor(self.desired_retention);
     }
 }
 
@@ -131,14 +156,21 @@ impl Wait {
     }
 }
 
-/// A deterministic number in [0, 1) from the card key and its review count, so that a replay
-/// of the log gives every fuzzed interval again. FNV-1a, finished with splitmix64.
-fn fuzz_fraction(key: &str, reps: u32) -> f64 {
+/// The card key's part of the fuzz seed: FNV-1a of the key, stable across versions and
+/// machines. Computed once per card.
+pub fn key_seed(key: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes().chain(reps.to_le_bytes()) {
+    for b in key.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
+    h
+}
+
+/// A deterministic number in [0, 1) from the card's key seed and its review count, so that a
+/// replay of the log gives every fuzzed interval again (splitmix64 of the two).
+fn fuzz_fraction(seed: u64, reps: u32) -> f64 {
+    let mut h = seed ^ u64::from(reps).wrapping_mul(0x0000_0100_0000_01b3);
     h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
     h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -151,7 +183,7 @@ fn fuzz_fraction(key: &str, reps: u32) -> f64 {
 /// The reference fuzz ranges (2.5-7 days +-15 %, 7-20 days +-10 %, over 20 days +-5 %), with
 /// a draw fixed by the key and review count. One draw serves all four buttons of a review,
 /// and the fuzzed interval grows with the unfuzzed one, so Hard <= Good <= Easy holds.
-pub fn fuzz_interval(days: u32, key: &str, reps: u32, maximum: u32) -> u32 {
+pub fn fuzz_interval(days: u32, seed: u64, reps: u32, maximum: u32) -> u32 {
     let ivl = f64::from(days);
     if ivl < 2.5 {
         return days;
@@ -167,7 +199,7 @@ pub fn fuzz_interval(days: u32, key: &str, reps: u32, maximum: u32) -> u32 {
     let max_f = f64::from(maximum);
     let hi = (ivl + delta).round().min(max_f);
     let lo = (ivl - delta).round().max(2.0).min(hi);
-    let fuzzed = (lo + fuzz_fraction(key, reps) * (hi - lo + 1.0))
+    let fuzzed = (lo + fuzz_fraction(seed, reps) * (hi - lo + 1.0))
         .floor()
         .min(hi);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -188,16 +220,28 @@ fn hard_wait(steps: &[u32], step: usize) -> u32 {
     }
 }
 
-/// Applies one graded answer at `now` to the card `key`. Pure: the same inputs always give
-/// the same state.
+/// Applies one graded answer at `now` to a card whose key has the seed `seed` (see
+/// [`key_seed`]). Pure: the same inputs always give the same state.
 pub fn review(
     state: &CardState,
-    key: &str,
+    seed: u64,
     rating: Rating,
     now: DateTime<Utc>,
     cfg: &SchedulerConfig,
 ) -> Outcome {
-    let today = cfg.clock.day_of(now);
+    review_on(state, seed, rating, now, cfg.clock.day_of(now), cfg)
+}
+
+/// [`review`] with the study day of `now` already known (a replay computes it once for many
+/// answers).
+pub fn review_on(
+    state: &CardState,
+    seed: u64,
+    rating: Rating,
+    now: DateTime<Utc>,
+    today: StudyDay,
+    cfg: &SchedulerConfig,
+) -> Outcome {
     let params = &cfg.params;
     let memory = match state.memory {
         None => initial_memory(params, rating),
@@ -218,9 +262,9 @@ pub fn review(
         ..state.clone()
     };
     let to_review = |next: &mut CardState, s: f64| {
-        let mut days = params.interval_days(s, cfg.desired_retention, cfg.maximum_interval);
+        let mut days = params.interval_days_with(s, cfg.interval_factor, cfg.maximum_interval);
         if cfg.fuzz {
-            days = fuzz_interval(days, key, state.reps, cfg.maximum_interval);
+            days = fuzz_interval(days, seed, state.reps, cfg.maximum_interval);
         }
         next.phase = Phase::Review;
         next.step = None;
@@ -296,11 +340,12 @@ fn initial_memory(params: &Params, rating: Rating) -> Memory {
 /// What each of the four buttons would do now.
 pub fn preview(
     state: &CardState,
-    key: &str,
+    seed: u64,
     now: DateTime<Utc>,
     cfg: &SchedulerConfig,
 ) -> [Outcome; 4] {
-    Rating::ALL.map(|r| review(state, key, r, now, cfg))
+    let today = cfg.clock.day_of(now);
+    Rating::ALL.map(|r| review_on(state, seed, r, now, today, cfg))
 }
 
 #[cfg(test)]
@@ -322,7 +367,7 @@ mod tests {
     fn a_new_card_walks_the_learning_steps() {
         let c = cfg();
         let now = t("2026-12-04T10:00:00Z");
-        let p = preview(&CardState::default(), "d:c", now, &c);
+        let p = preview(&CardState::default(), key_seed("d:c"), now, &c);
         let labels: Vec<String> = p.iter().map(|o| o.wait.short()).collect();
         assert_eq!(labels, ["1m", "6m", "10m", "8d"]);
         assert_eq!(p[1].wait, Wait::Seconds(330));
@@ -331,7 +376,7 @@ mod tests {
         // Good on the last step graduates.
         let grad = review(
             &p[2].state,
-            "d:c",
+            key_seed("d:c"),
             Rating::Good,
             now + TimeDelta::minutes(10),
             &c,
@@ -340,7 +385,7 @@ mod tests {
         assert_eq!(grad.wait, Wait::Days(2));
         assert_eq!(
             grad.state.due,
-            Due::Day(StudyDay("2026-12-06".parse().unwrap()))
+            Due::Day("2026-12-06".parse::<StudyDay>().unwrap())
         );
     }
 
@@ -353,17 +398,29 @@ mod tests {
                 stability: 20.0,
                 difficulty: 5.0,
             }),
-            last_day: Some(StudyDay("2026-11-01".parse().unwrap())),
+            last_day: Some("2026-11-01".parse::<StudyDay>().unwrap()),
             lapses: 7,
             ..CardState::default()
         };
-        let out = review(&s, "d:c", Rating::Again, t("2026-12-04T10:00:00Z"), &c);
+        let out = review(
+            &s,
+            key_seed("d:c"),
+            Rating::Again,
+            t("2026-12-04T10:00:00Z"),
+            &c,
+        );
         assert_eq!(out.state.phase, Phase::Relearning);
         assert_eq!(out.wait, Wait::Seconds(600));
         assert_eq!(out.state.lapses, 8);
         assert!(out.state.leech && out.state.suspended);
         s.lapses = 3;
-        let hard = review(&s, "d:c", Rating::Hard, t("2026-12-04T10:00:00Z"), &c);
+        let hard = review(
+            &s,
+            key_seed("d:c"),
+            Rating::Hard,
+            t("2026-12-04T10:00:00Z"),
+            &c,
+        );
         assert_eq!(hard.state.phase, Phase::Review);
         assert!(!hard.state.suspended);
     }
@@ -374,7 +431,7 @@ mod tests {
         c.learning_steps = vec![600];
         let out = review(
             &CardState::default(),
-            "d:c",
+            key_seed("d:c"),
             Rating::Hard,
             t("2026-12-04T10:00:00Z"),
             &c,
@@ -385,14 +442,14 @@ mod tests {
     #[test]
     fn fuzz_is_deterministic_and_within_the_reference_range() {
         for days in [3_u32, 10, 50, 400] {
-            let f1 = fuzz_interval(days, "d:c", 4, 36_500);
-            assert_eq!(f1, fuzz_interval(days, "d:c", 4, 36_500));
+            let f1 = fuzz_interval(days, key_seed("d:c"), 4, 36_500);
+            assert_eq!(f1, fuzz_interval(days, key_seed("d:c"), 4, 36_500));
             let spread = f64::from(days) * 0.15 + 1.5;
             assert!(f64::from(f1.abs_diff(days)) <= spread, "{days} -> {f1}");
         }
-        assert_eq!(fuzz_interval(2, "d:c", 1, 36_500), 2);
+        assert_eq!(fuzz_interval(2, key_seed("d:c"), 1, 36_500), 2);
         let spread: std::collections::HashSet<u32> = (0..50)
-            .map(|reps| fuzz_interval(100, "d:c", reps, 36_500))
+            .map(|reps| fuzz_interval(100, key_seed("d:c"), reps, 36_500))
             .collect();
         assert!(spread.len() > 3, "the draw varies with the review count");
     }
