@@ -12,7 +12,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use medterm::scheduler::queue::{self, DoneToday, Limits, QueueCard, QueueInput};
 use medterm::scheduler::{
-    Answer, CardState, DayClock, Interner, Rating, SchedulerConfig, Zone, replay_all,
+    Answer, CardState, DayClock, Interner, Op, Rating, SchedulerConfig, Zone, replay_all,
 };
 
 /// A small deterministic generator: the bench needs the same workload every run.
@@ -72,7 +72,11 @@ fn bench(c: &mut Criterion) {
     let seeds: Vec<u64> = (0..keys.len() as u32).map(|i| interner.seed(i)).collect();
     let answers: Vec<Answer> = events
         .iter()
-        .map(|&(card, time, rating)| Answer { card, time, rating })
+        .map(|&(card, time, rating)| Answer {
+            card,
+            time,
+            op: Op::Grade(rating),
+        })
         .collect();
     group.bench_function("replay 1M reviews, 50k cards (budget 100 ms)", |b| {
         b.iter_with_large_drop(|| replay_all(&answers, &seeds, &cfg));

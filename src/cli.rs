@@ -30,7 +30,7 @@ pub struct GlobalArgs {
 
     /// Also load the decks in this file or folder (repeatable)
     #[arg(long = "deck", global = true, value_name = "PATH")]
-    pub decks: Vec<PathBuf>,
+    pub deck_paths: Vec<PathBuf>,
 
     /// When to use colour
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -62,6 +62,21 @@ pub enum Command {
     Decks(DecksArgs),
     /// Replay review events (JSON Lines) and print each card's state after each one
     Replay(ReplayArgs),
+    /// What is due now, per deck, and the card a study session would show first
+    Due(DueArgs),
+    /// Print the effective configuration and where each value came from
+    Config,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Only these decks [default: all]
+    #[arg(value_name = "DECK_ID")]
+    pub deck_ids: Vec<String>,
+
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod deck;
+pub mod diag;
 pub mod scheduler;
 pub mod settings;
 pub mod storage;
@@ -37,11 +38,31 @@ pub fn main_with_args() -> ExitCode {
 }
 
 fn run(cli: &cli::Cli) -> anyhow::Result<Exit> {
-    let settings = settings::Settings::resolve(&cli.global)?;
+    let settings = match settings::Settings::resolve(&cli.global) {
+        Ok(s) => s,
+        // A config with errors is the user's input being wrong, like a deck's.
+        Err(settings::SettingsError::Config(diags)) => {
+            for d in &diags {
+                eprint!("{}", d.render());
+            }
+            eprintln!("medterm: fix config.toml, or move it aside to use the defaults");
+            return Ok(Exit::BadInput);
+        }
+        Err(e) => return Err(e.into()),
+    };
     match &cli.command {
         Some(cli::Command::Check(args)) => commands::check::run(&settings, args),
         Some(cli::Command::Decks(args)) => commands::decks::run(&settings, args),
         Some(cli::Command::Replay(args)) => commands::replay::run(&settings, args),
+        Some(cli::Command::Due(args)) => commands::due::run(&settings, args),
+        Some(cli::Command::Config) => {
+            let path = settings.data_dir.config_file().display().to_string();
+            let mut out = commands::Out::stdout();
+            out.line(&format!("# effective configuration; the file is {path}"))?;
+            out.write_str(&settings.config.describe(&path))?;
+            out.flush()?;
+            Ok(Exit::Ok)
+        }
         // The TUI comes with its own issue; until then the deck list is the front door.
         None => commands::decks::run(&settings, &cli::DecksArgs { json: false }),
     }

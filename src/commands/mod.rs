@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod decks;
+pub mod due;
 pub mod replay;
 
 use std::io::{self, Write};

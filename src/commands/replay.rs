@@ -7,7 +7,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 
 use crate::cli::ReplayArgs;
-use crate::scheduler::{Due, Params, Rating, Replayer, SchedulerConfig};
+use crate::scheduler::{Due, Params, Rating, Replayer};
 use crate::settings::Settings;
 
 use super::{Exit, Out};
@@ -44,7 +44,7 @@ fn read_params(path: &std::path::Path) -> anyhow::Result<Params> {
 }
 
 pub fn run(settings: &Settings, args: &ReplayArgs) -> anyhow::Result<Exit> {
-    let mut cfg = SchedulerConfig::new(settings.clock);
+    let mut cfg = settings.scheduler();
     cfg.fuzz = args.fuzz;
     if args.no_steps {
         cfg.learning_steps.clear();

@@ -2,7 +2,7 @@
 //! decks, and the built-in decks. No I/O: callers hand in the text of each file.
 
 mod builtin;
-pub mod diag;
+pub use crate::diag;
 #[doc(hidden)]
 pub mod fast;
 mod parse;

@@ -48,6 +48,26 @@ pub struct DoneToday {
 }
 
 impl DoneToday {
+    /// Counted from the cards' states: a card first answered today was new today, and each
+    /// answer today to a card in the review phase used one review.
+    pub fn from_states(cards: &[QueueCard], states: &[CardState], today: StudyDay) -> DoneToday {
+        let decks = cards.iter().map(|c| c.deck as usize + 1).max().unwrap_or(0);
+        let mut done = DoneToday {
+            new: vec![0; decks],
+            reviews: vec![0; decks],
+        };
+        for (card, state) in cards.iter().zip(states) {
+            let deck = card.deck as usize;
+            if state.first_day == Some(today) {
+                done.new[deck] += 1;
+            }
+            if state.last_day == Some(today) {
+                done.reviews[deck] += u32::from(state.reviews_on_last_day);
+            }
+        }
+        done
+    }
+
     pub fn new_in(&self, deck: u32) -> u32 {
         self.new.get(deck as usize).copied().unwrap_or(0)
     }
@@ -129,7 +149,7 @@ pub fn build(input: &QueueInput<'_>) -> Queue {
     let mut new: Vec<u32> = Vec::new();
     for (i, (card, state)) in cards.iter().zip(states).enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
-        if state.suspended {
+        if state.suspended || state.buried_on == Some(today) {
             continue;
         }
         match (state.phase, state.due) {

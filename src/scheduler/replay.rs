@@ -15,12 +15,42 @@ use super::day::{DayClock, StudyDay};
 use super::fsrs::Rating;
 use super::state::{CardState, SchedulerConfig, key_seed, review_on};
 
-/// One graded answer, its card given by number.
+/// One event for a card, the card given by number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Answer {
     pub card: u32,
     pub time: DateTime<Utc>,
-    pub rating: Rating,
+    pub op: Op,
+}
+
+/// What happened to the card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Grade(Rating),
+    Suspend,
+    Unsuspend,
+    /// Skipped until the next study day.
+    Bury,
+}
+
+/// Applies one event to a card on the study day `day`.
+pub fn apply_op(
+    state: &mut CardState,
+    seed: u64,
+    op: Op,
+    time: DateTime<Utc>,
+    day: StudyDay,
+    cfg: &SchedulerConfig,
+) {
+    match op {
+        Op::Grade(rating) => *state = review_on(state, seed, rating, time, day, cfg).state,
+        Op::Suspend => state.suspended = true,
+        Op::Unsuspend => {
+            state.suspended = false;
+            state.leech = false;
+        }
+        Op::Bury => state.buried_on = Some(day),
+    }
 }
 
 /// Card keys and their numbers.
@@ -114,17 +144,17 @@ pub fn replay_all(answers: &[Answer], seeds: &[u64], cfg: &SchedulerConfig) -> V
         starts[i + 1] += starts[i];
     }
     let mut fill = starts.clone();
-    let mut by_card: Vec<(DateTime<Utc>, StudyDay, Rating)> = vec![
+    let mut by_card: Vec<(DateTime<Utc>, StudyDay, Op)> = vec![
         (
             DateTime::<Utc>::MIN_UTC,
             StudyDay::from_date(chrono::NaiveDate::MIN),
-            Rating::Good
+            Op::Bury
         );
         answers.len()
     ];
     for a in answers {
         let slot = &mut fill[a.card as usize];
-        by_card[*slot as usize] = (a.time, days.day_of(a.time), a.rating);
+        by_card[*slot as usize] = (a.time, days.day_of(a.time), a.op);
         *slot += 1;
     }
     let mut states = vec![CardState::default(); cards];
@@ -136,8 +166,8 @@ pub fn replay_all(answers: &[Answer], seeds: &[u64], cfg: &SchedulerConfig) -> V
         for (i, state) in states.iter_mut().enumerate() {
             let card = first + i;
             let (from, to) = (starts[card] as usize, starts[card + 1] as usize);
-            for &(time, day, rating) in &by_card[from..to] {
-                *state = review_on(state, seeds[card], rating, time, day, cfg).state;
+            for &(time, day, op) in &by_card[from..to] {
+                apply_op(state, seeds[card], op, time, day, cfg);
             }
         }
     };
@@ -215,7 +245,7 @@ mod tests {
             answers.push(Answer {
                 card: interner.intern(&key),
                 time: t,
-                rating,
+                op: Op::Grade(rating),
             });
             one_by_one.apply(&key, rating, t);
         }

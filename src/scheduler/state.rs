@@ -52,6 +52,13 @@ pub struct CardState {
     pub lapses: u32,
     pub suspended: bool,
     pub leech: bool,
+    /// Skipped ("until tomorrow") on this study day.
+    pub buried_on: Option<StudyDay>,
+    /// The study day of the first answer: new cards introduced today count against the
+    /// daily new-card limit.
+    pub first_day: Option<StudyDay>,
+    /// Answers given to this card in the review phase on `last_day`, for the review limit.
+    pub reviews_on_last_day: u16,
 }
 
 impl Default for CardState {
@@ -68,6 +75,9 @@ impl Default for CardState {
             lapses: 0,
             suspended: false,
             leech: false,
+            buried_on: None,
+            first_day: None,
+            reviews_on_last_day: 0,
         }
     }
 }
@@ -254,11 +264,20 @@ pub fn review_on(
         }
     };
 
+    let same_day = state.last_day == Some(today);
+    let earlier_reviews = if same_day {
+        state.reviews_on_last_day
+    } else {
+        0
+    };
     let mut next = CardState {
         memory: Some(memory),
         last_review: Some(now),
         last_day: Some(today),
         reps: state.reps.saturating_add(1),
+        first_day: state.first_day.or(Some(today)),
+        reviews_on_last_day: earlier_reviews
+            .saturating_add(u16::from(state.phase == Phase::Review)),
         ..state.clone()
     };
     let to_review = |next: &mut CardState, s: f64| {

@@ -1,7 +1,10 @@
 //! Files: where data lives, reading deck files. Knows the file system, nothing of the
 //! terminal.
 
+pub mod config;
 pub mod deckfiles;
+pub mod history;
+pub mod log;
 pub mod paths;
 
 pub use paths::DataDir;

@@ -53,6 +53,15 @@ impl DataDir {
         self.root.join("decks")
     }
 
+    /// The review logs, one per device.
+    pub fn reviews_dir(&self) -> PathBuf {
+        self.root.join("reviews")
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.join("cache")
+    }
+
     pub fn config_file(&self) -> PathBuf {
         self.config_dir.join("config.toml")
     }

@@ -1,0 +1,137 @@
+//! `medterm due [DECK_ID...] [--json]`: the non-interactive twin of opening a session.
+
+use anyhow::Context as _;
+
+use crate::cli::DueArgs;
+use crate::scheduler::Phase;
+use crate::settings::Settings;
+use crate::storage::history::read_history;
+use crate::study::DeckSet;
+use crate::study::progress::{Library, Progress, todays_queue};
+use crate::text;
+
+use super::{Exit, Out};
+
+pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
+    let library = Library::new(DeckSet::load(&settings.data_dir, &settings.extra_decks));
+    let mut chosen = Vec::new();
+    for id in &args.deck_ids {
+        match library.deck_index(id) {
+            Some(i) => chosen.push(i),
+            None => {
+                let ids: Vec<&str> = library
+                    .decks
+                    .loaded
+                    .decks
+                    .iter()
+                    .map(|d| d.id.as_str())
+                    .collect();
+                eprintln!(
+                    "medterm: no deck `{id}`; the loaded decks are: {}",
+                    ids.join(", ")
+                );
+                return Ok(Exit::BadInput);
+            }
+        }
+    }
+    let reviews = settings.data_dir.reviews_dir();
+    let history = read_history(&reviews)
+        .with_context(|| format!("cannot read the review logs in {}", reviews.display()))?;
+    let cfg = settings.scheduler();
+    let progress = Progress::replay(&library, &history.events, &cfg);
+    let today = settings.clock.day_of(settings.now);
+    let decks = (!chosen.is_empty()).then_some(chosen.as_slice());
+    let (items, queue) = todays_queue(
+        &library,
+        &progress,
+        decks,
+        &settings.limits(),
+        settings.now,
+        today,
+    );
+
+    // Per deck: new, learning, review in today's queue.
+    let deck_count = library.decks.loaded.decks.len();
+    let mut counts = vec![[0_u32; 3]; deck_count];
+    for &q in queue.learning.iter().chain(&queue.main) {
+        let item_index = items[q as usize] as usize;
+        let item = &library.items[item_index];
+        let slot = match progress.states[item_index].phase {
+            Phase::New => 0,
+            Phase::Learning | Phase::Relearning => 1,
+            Phase::Review => 2,
+        };
+        counts[item.deck as usize][slot] += 1;
+    }
+    let first = queue
+        .first()
+        .map(|q| library.items[items[q as usize] as usize].key.clone());
+    let shown: Vec<usize> = (0..deck_count)
+        .filter(|&d| decks.is_none_or(|c| c.contains(&u32::try_from(d).unwrap_or(u32::MAX))))
+        .collect();
+    let total = shown.iter().fold([0_u32; 3], |acc, &d| {
+        [
+            acc[0] + counts[d][0],
+            acc[1] + counts[d][1],
+            acc[2] + counts[d][2],
+        ]
+    });
+
+    let mut out = Out::stdout();
+    if args.json {
+        let decks: Vec<serde_json::Value> = shown
+            .iter()
+            .map(|&d| {
+                serde_json::json!({
+                    "id": library.decks.loaded.decks[d].id,
+                    "new": counts[d][0],
+                    "learning": counts[d][1],
+                    "review": counts[d][2],
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "study_day": today.to_string(),
+            "decks": decks,
+            "total": {"new": total[0], "learning": total[1], "review": total[2]},
+            "first": first,
+        });
+        out.line(&value.to_string())?;
+    } else {
+        let w = shown
+            .iter()
+            .map(|&d| text::width(&library.decks.loaded.decks[d].id))
+            .max()
+            .unwrap_or(4)
+            .max(5);
+        out.line(&format!(
+            "{:w$}  {:>5}  {:>8}  {:>6}",
+            "DECK", "NEW", "LEARNING", "REVIEW"
+        ))?;
+        for &d in &shown {
+            let id = text::sanitize(&library.decks.loaded.decks[d].id).into_owned();
+            let pad = " ".repeat(w.saturating_sub(text::width(&id)));
+            out.line(&format!(
+                "{id}{pad}  {:>5}  {:>8}  {:>6}",
+                counts[d][0], counts[d][1], counts[d][2]
+            ))?;
+        }
+        out.line(&format!(
+            "{:w$}  {:>5}  {:>8}  {:>6}",
+            "total", total[0], total[1], total[2]
+        ))?;
+        match &first {
+            Some(key) => out.line(&format!("first card: {}", text::sanitize(key)))?,
+            None => out.line("nothing is due: come back tomorrow")?,
+        }
+        for d in &history.damage {
+            eprintln!(
+                "medterm: warning: {}:{}: a review log line was skipped",
+                d.path.display(),
+                d.line
+            );
+        }
+    }
+    out.flush()?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,207 @@
+//! What the student knows: the study items of the loaded decks (each card, and its reversed
+//! direction where the deck has one) and their states, replayed from the review logs.
+
+use foldhash::HashSet;
+
+use crate::deck::{Card, Deck};
+use crate::scheduler::queue::{self, DoneToday, Limits, Queue, QueueCard, QueueInput};
+use crate::scheduler::{
+    Answer, CardState, Interner, Op, Rating, SchedulerConfig, StudyDay, replay_all,
+};
+use crate::storage::log::{Action, Event};
+
+use super::DeckSet;
+
+/// The suffix of a reversed direction's key: `prefixes:brady:reverse`.
+pub const REVERSE_SUFFIX: &str = ":reverse";
+
+/// One scheduled thing: a card in one direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub deck: u32,
+    pub card: u32,
+    /// Meaning -> term.
+    pub reversed: bool,
+    pub key: String,
+}
+
+/// The loaded decks and their study items, in deck order.
+#[derive(Debug)]
+pub struct Library {
+    pub decks: DeckSet,
+    pub items: Vec<Item>,
+    queue_cards: Vec<QueueCard>,
+}
+
+impl Library {
+    pub fn new(decks: DeckSet) -> Library {
+        let mut items = Vec::new();
+        let mut queue_cards = Vec::new();
+        for (d, deck) in decks.loaded.decks.iter().enumerate() {
+            let d = u32::try_from(d).unwrap_or(u32::MAX);
+            for (c, card) in deck.cards.iter().enumerate() {
+                let c = u32::try_from(c).unwrap_or(u32::MAX);
+                let key = deck.card_key(card).to_string();
+                let group = u32::try_from(queue_cards.len()).unwrap_or(u32::MAX);
+                let reversed = deck.is_reversed(card);
+                for rev in [false, true] {
+                    if rev && !reversed {
+                        continue;
+                    }
+                    let key = if rev {
+                        format!("{key}{REVERSE_SUFFIX}")
+                    } else {
+                        key.clone()
+                    };
+                    queue_cards.push(QueueCard {
+                        deck: d,
+                        group,
+                        key_hash: crate::scheduler::key_seed(&key),
+                    });
+                    items.push(Item {
+                        deck: d,
+                        card: c,
+                        reversed: rev,
+                        key,
+                    });
+                }
+            }
+        }
+        Library {
+            decks,
+            items,
+            queue_cards,
+        }
+    }
+
+    pub fn deck_of(&self, item: &Item) -> &Deck {
+        &self.decks.loaded.decks[item.deck as usize]
+    }
+
+    pub fn card_of(&self, item: &Item) -> &Card {
+        &self.deck_of(item).cards[item.card as usize]
+    }
+
+    pub fn deck_index(&self, id: &str) -> Option<u32> {
+        self.decks
+            .loaded
+            .decks
+            .iter()
+            .position(|d| d.id == id)
+            .and_then(|i| u32::try_from(i).ok())
+    }
+}
+
+/// The states of a library's items after the whole history.
+#[derive(Debug)]
+pub struct Progress {
+    /// Parallel to `Library::items`.
+    pub states: Vec<CardState>,
+    /// Cards in the history that no loaded deck has (a deck removed, a card renamed): their
+    /// reviews are kept in the log and come back if the card does.
+    pub unknown_cards: usize,
+}
+
+impl Progress {
+    pub fn replay(library: &Library, events: &[Event], cfg: &SchedulerConfig) -> Progress {
+        let mut interner = Interner::with_capacity(library.items.len());
+        for item in &library.items {
+            interner.intern(&item.key);
+        }
+        let known = library.items.len();
+        let undone: HashSet<&str> = events
+            .iter()
+            .filter_map(|e| match &e.action {
+                Action::Undo { target } => Some(target.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut answers = Vec::with_capacity(events.len());
+        for e in events {
+            if undone.contains(e.id.as_str()) {
+                continue;
+            }
+            let op = match &e.action {
+                Action::Review { rating, .. } => match Rating::from_number(u64::from(*rating)) {
+                    Some(r) => Op::Grade(r),
+                    None => continue,
+                },
+                Action::Suspend { .. } => Op::Suspend,
+                Action::Unsuspend { .. } => Op::Unsuspend,
+                Action::Bury { .. } => Op::Bury,
+                Action::Undo { .. } => continue,
+            };
+            let Some(card) = e.card() else { continue };
+            answers.push(Answer {
+                card: interner.intern(card),
+                time: e.time,
+                op,
+            });
+        }
+        let seeds: Vec<u64> = (0..interner.len())
+            .map(|i| interner.seed(u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let mut states = replay_all(&answers, &seeds, cfg);
+        let unknown_cards = states.len() - known;
+        states.truncate(known);
+        Progress {
+            states,
+            unknown_cards,
+        }
+    }
+}
+
+/// Daily limits, overall and for each deck.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DailyLimits {
+    pub overall: Limits,
+    /// By deck id; decks not named use `overall`'s numbers.
+    pub per_deck: Vec<(String, Limits)>,
+}
+
+/// Today's queue over the items of `decks` (all when `None`).
+pub fn todays_queue(
+    library: &Library,
+    progress: &Progress,
+    decks: Option<&[u32]>,
+    limits: &DailyLimits,
+    now: chrono::DateTime<chrono::Utc>,
+    today: StudyDay,
+) -> (Vec<u32>, Queue) {
+    let chosen: Vec<u32> = (0..library.items.len())
+        .filter_map(|i| u32::try_from(i).ok())
+        .filter(|&i| decks.is_none_or(|d| d.contains(&library.items[i as usize].deck)))
+        .collect();
+    let cards: Vec<QueueCard> = chosen
+        .iter()
+        .map(|&i| library.queue_cards[i as usize])
+        .collect();
+    let states: Vec<CardState> = chosen
+        .iter()
+        .map(|&i| progress.states[i as usize].clone())
+        .collect();
+    let per_deck: Vec<Limits> = library
+        .decks
+        .loaded
+        .decks
+        .iter()
+        .map(|d| {
+            limits
+                .per_deck
+                .iter()
+                .find(|(id, _)| *id == d.id)
+                .map_or(limits.overall, |(_, l)| *l)
+        })
+        .collect();
+    let done = DoneToday::from_states(&cards, &states, today);
+    let queue = queue::build(&QueueInput {
+        cards: &cards,
+        states: &states,
+        overall: limits.overall,
+        per_deck: &per_deck,
+        done: &done,
+        now,
+        today,
+    });
+    (chosen, queue)
+}
