@@ -66,6 +66,15 @@ pub enum Command {
     Due(DueArgs),
     /// Print the effective configuration and where each value came from
     Config,
+    /// Fit FSRS parameters to your own review history
+    Optimize(OptimizeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// Report the fit without saving the parameters
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

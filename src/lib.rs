@@ -12,6 +12,8 @@ pub mod settings;
 pub mod storage;
 pub mod study;
 pub mod text;
+#[doc(hidden)]
+pub mod workload;
 
 use std::process::ExitCode;
 
@@ -55,6 +57,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<Exit> {
         Some(cli::Command::Decks(args)) => commands::decks::run(&settings, args),
         Some(cli::Command::Replay(args)) => commands::replay::run(&settings, args),
         Some(cli::Command::Due(args)) => commands::due::run(&settings, args),
+        Some(cli::Command::Optimize(args)) => commands::optimize::run(&settings, args),
         Some(cli::Command::Config) => {
             let path = settings.data_dir.config_file().display().to_string();
             let mut out = commands::Out::stdout();

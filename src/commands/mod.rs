@@ -3,6 +3,7 @@
 pub mod check;
 pub mod decks;
 pub mod due;
+pub mod optimize;
 pub mod replay;
 
 use std::io::{self, Write};

@@ -367,6 +367,16 @@ pub fn preview(
     Rating::ALL.map(|r| review_on(state, seed, r, now, today, cfg))
 }
 
+/// The buttons' labels: `Again 1m · Hard 6m · Good 10m · Easy 8d`.
+pub fn preview_line(outcomes: &[Outcome; 4]) -> String {
+    let parts: Vec<String> = Rating::ALL
+        .iter()
+        .zip(outcomes)
+        .map(|(r, o)| format!("{} {}", r.label(), o.wait.short()))
+        .collect();
+    parts.join(" \u{b7} ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,8 +397,10 @@ mod tests {
         let c = cfg();
         let now = t("2026-12-04T10:00:00Z");
         let p = preview(&CardState::default(), key_seed("d:c"), now, &c);
-        let labels: Vec<String> = p.iter().map(|o| o.wait.short()).collect();
-        assert_eq!(labels, ["1m", "6m", "10m", "8d"]);
+        assert_eq!(
+            preview_line(&p),
+            "Again 1m \u{b7} Hard 6m \u{b7} Good 10m \u{b7} Easy 8d"
+        );
         assert_eq!(p[1].wait, Wait::Seconds(330));
         assert_eq!(p[2].state.phase, Phase::Learning);
         assert_eq!(p[2].state.step, Some(1));

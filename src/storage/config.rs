@@ -517,6 +517,21 @@ impl Config {
     }
 }
 
+/// `text` (a config file, possibly empty) with `fsrs_parameters` set, every other line and
+/// comment kept.
+pub fn with_fsrs_parameters(text: &str, params: &[f64]) -> Result<String, String> {
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string())?;
+    let mut array = toml_edit::Array::new();
+    for p in params {
+        // Four significant decimals are what the optimizer's precision supports.
+        array.push((p * 10_000.0).round() / 10_000.0);
+    }
+    doc["fsrs_parameters"] = toml_edit::value(array);
+    Ok(doc.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

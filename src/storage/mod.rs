@@ -1,6 +1,7 @@
 //! Files: where data lives, reading deck files. Knows the file system, nothing of the
 //! terminal.
 
+pub mod atomic;
 pub mod config;
 pub mod deckfiles;
 pub mod history;
