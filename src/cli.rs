@@ -68,6 +68,17 @@ pub enum Command {
     Config,
     /// Fit FSRS parameters to your own review history
     Optimize(OptimizeArgs),
+    /// Study from standard input, one command a line: 1-4 [MS] grade the first card,
+    /// u undoes, s skips, ! suspends, q quits (for scripts and tests)
+    #[command(hide = true)]
+    Script(ScriptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScriptArgs {
+    /// Only these decks [default: all]
+    #[arg(value_name = "DECK_ID")]
+    pub deck_ids: Vec<String>,
 }
 
 #[derive(Debug, Args)]

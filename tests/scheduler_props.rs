@@ -160,7 +160,12 @@ proptest! {
             prop_assert!(main_groups.insert(cards[i as usize].group), "two siblings queued");
         }
         for &i in &q.learning {
-            prop_assert!(matches!(states[i as usize].due, Due::At(t) if t <= now + queue::LEARN_AHEAD));
+            prop_assert!(matches!(states[i as usize].due, Due::At(t) if t <= now));
         }
+        for &i in &q.ahead {
+            prop_assert!(matches!(states[i as usize].due, Due::At(t) if t > now && t <= now + queue::LEARN_AHEAD));
+        }
+        let everything: Vec<u32> = q.learning.iter().chain(&q.main).chain(&q.ahead).copied().collect();
+        prop_assert_eq!(everything.iter().copied().collect::<HashSet<u32>>().len(), everything.len());
     }
 }

@@ -5,7 +5,7 @@ use anyhow::Context as _;
 use crate::cli::DueArgs;
 use crate::scheduler::Phase;
 use crate::settings::Settings;
-use crate::storage::history::read_history;
+use crate::storage::reader;
 use crate::study::DeckSet;
 use crate::study::progress::{Library, Progress, todays_queue};
 use crate::text;
@@ -35,10 +35,10 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
         }
     }
     let reviews = settings.data_dir.reviews_dir();
-    let history = read_history(&reviews)
+    let history = reader::load(&reviews, library.items.iter().map(|i| i.key.as_str()))
         .with_context(|| format!("cannot read the review logs in {}", reviews.display()))?;
     let cfg = settings.scheduler();
-    let progress = Progress::replay(&library, &history.events, &cfg);
+    let progress = Progress::from_answers(&library, &history.cards, &history.answers, &cfg);
     let today = settings.clock.day_of(settings.now);
     let decks = (!chosen.is_empty()).then_some(chosen.as_slice());
     let (items, queue) = todays_queue(
@@ -53,7 +53,7 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
     // Per deck: new, learning, review in today's queue.
     let deck_count = library.decks.loaded.decks.len();
     let mut counts = vec![[0_u32; 3]; deck_count];
-    for &q in queue.learning.iter().chain(&queue.main) {
+    for &q in queue.learning.iter().chain(&queue.main).chain(&queue.ahead) {
         let item_index = items[q as usize] as usize;
         let item = &library.items[item_index];
         let slot = match progress.states[item_index].phase {

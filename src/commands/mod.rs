@@ -5,6 +5,7 @@ pub mod decks;
 pub mod due;
 pub mod optimize;
 pub mod replay;
+pub mod script;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

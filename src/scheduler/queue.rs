@@ -79,10 +79,13 @@ impl DoneToday {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Queue {
-    /// Learning and relearning cards due within the learn-ahead window, soonest first.
+    /// Learning and relearning cards whose step is due, soonest first.
     pub learning: Vec<u32>,
     /// Review and new cards, interleaved.
     pub main: Vec<u32>,
+    /// Learning cards due within the learn-ahead window: shown early only when nothing
+    /// else is left, rather than leaving the student waiting.
+    pub ahead: Vec<u32>,
     pub new_count: u32,
     pub review_count: u32,
 }
@@ -90,11 +93,15 @@ pub struct Queue {
 impl Queue {
     /// The first card a session would show.
     pub fn first(&self) -> Option<u32> {
-        self.learning.first().or(self.main.first()).copied()
+        self.learning
+            .first()
+            .or(self.main.first())
+            .or(self.ahead.first())
+            .copied()
     }
 
     pub fn len(&self) -> usize {
-        self.learning.len() + self.main.len()
+        self.learning.len() + self.main.len() + self.ahead.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -145,6 +152,7 @@ pub fn build(input: &QueueInput<'_>) -> Queue {
     let horizon = now + LEARN_AHEAD;
     let salt = u64::from(today.number().unsigned_abs());
     let mut learning: Vec<(DateTime<Utc>, u32)> = Vec::new();
+    let mut ahead: Vec<(DateTime<Utc>, u32)> = Vec::new();
     let mut reviews: Vec<(StudyDay, u64, u32)> = Vec::new();
     let mut new: Vec<u32> = Vec::new();
     for (i, (card, state)) in cards.iter().zip(states).enumerate() {
@@ -153,8 +161,11 @@ pub fn build(input: &QueueInput<'_>) -> Queue {
             continue;
         }
         match (state.phase, state.due) {
-            (Phase::Learning | Phase::Relearning, Due::At(t)) if t <= horizon => {
+            (Phase::Learning | Phase::Relearning, Due::At(t)) if t <= now => {
                 learning.push((t, i));
+            }
+            (Phase::Learning | Phase::Relearning, Due::At(t)) if t <= horizon => {
+                ahead.push((t, i));
             }
             (Phase::Review, Due::Day(d)) if d <= today && !buried.contains(&card.group) => {
                 reviews.push((d, mix(card.key_hash, salt), i));
@@ -164,6 +175,7 @@ pub fn build(input: &QueueInput<'_>) -> Queue {
         }
     }
     learning.sort_unstable();
+    ahead.sort_unstable();
     reviews.sort_unstable();
 
     // Limits: overall and per deck, less what today already used. One sibling per group.
@@ -229,6 +241,7 @@ pub fn build(input: &QueueInput<'_>) -> Queue {
     Queue {
         learning: learning.into_iter().map(|(_, i)| i).collect(),
         main,
+        ahead: ahead.into_iter().map(|(_, i)| i).collect(),
         new_count: u32::try_from(n).unwrap_or(u32::MAX),
         review_count: u32::try_from(r).unwrap_or(u32::MAX),
     }
@@ -288,11 +301,11 @@ mod tests {
         let learning = CardState {
             phase: Phase::Learning,
             step: Some(1),
-            due: Due::At(now() + TimeDelta::minutes(15)),
+            due: Due::At(now() - TimeDelta::minutes(1)),
             ..review_due("2026-12-04")
         };
         let later_step = CardState {
-            due: Due::At(now() + TimeDelta::minutes(25)),
+            due: Due::At(now() + TimeDelta::minutes(15)),
             ..learning.clone()
         };
         let states = vec![
@@ -306,6 +319,8 @@ mod tests {
         let q = build_with(&cs, &states, &DoneToday::default());
         assert_eq!(q.learning, [2]);
         assert_eq!(q.main, [3, 0, 1]);
+        // Due in 15 minutes: only once nothing else is left.
+        assert_eq!(q.ahead, [4]);
         assert_eq!((q.new_count, q.review_count), (1, 2));
         assert_eq!(q.first(), Some(2));
     }

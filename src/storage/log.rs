@@ -242,11 +242,57 @@ pub fn read_log(path: &Path) -> io::Result<(Vec<u8>, ParsedLog)> {
     }
 }
 
+/// Sets a torn last line aside: copies the bytes from `offset` on to
+/// `<log>.torn-<unix time>` (synced), then cuts the log there. Only ever called on this
+/// device's own log. Returns where the bytes went.
+pub fn set_aside_torn_tail(path: &Path, offset: u64, now_unix: i64) -> io::Result<PathBuf> {
+    let mut file = OpenOptions::new().read(true).write(true).open(path)?;
+    let len = file.metadata()?.len();
+    let mut tail = Vec::new();
+    io::Seek::seek(&mut file, io::SeekFrom::Start(offset.min(len)))?;
+    io::Read::read_to_end(&mut file, &mut tail)?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "log".into(), |n| n.to_string_lossy().into_owned());
+    let aside = path.with_file_name(format!("{name}.torn-{now_unix}"));
+    let mut copy = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&aside)?;
+    copy.write_all(&tail)?;
+    copy.sync_all()?;
+    if let Some(dir) = path.parent() {
+        File::open(dir)?.sync_all()?;
+    }
+    file.set_len(offset.min(len))?;
+    file.sync_all()?;
+    Ok(aside)
+}
+
 /// This device's log, open for appending.
 #[derive(Debug)]
 pub struct Appender {
     file: File,
     path: PathBuf,
+    #[cfg(unix)]
+    identity: (u64, u64),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    #[error("cannot write {path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error(
+        "{path} was replaced or removed by another program (a sync tool?); nothing more is written to it"
+    )]
+    Replaced { path: String },
+}
+
+#[cfg(unix)]
+fn identity(meta: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt as _;
+    (meta.dev(), meta.ino())
 }
 
 impl Appender {
@@ -256,9 +302,13 @@ impl Appender {
             fs::create_dir_all(dir)?;
         }
         let file = OpenOptions::new().create(true).append(true).open(path)?;
+        #[cfg(unix)]
+        let identity = identity(&file.metadata()?);
         Ok(Appender {
             file,
             path: path.to_path_buf(),
+            #[cfg(unix)]
+            identity,
         })
     }
 
@@ -268,11 +318,22 @@ impl Appender {
 
     /// Appends one event as one complete line and waits until it is on disk. Only after
     /// this returns Ok may the answer be reported saved.
-    pub fn append(&mut self, event: &Event) -> io::Result<()> {
+    pub fn append(&mut self, event: &Event) -> Result<(), AppendError> {
+        let path = || self.path.display().to_string();
+        // Appending to a file that is no longer the log would lose the answer.
+        #[cfg(unix)]
+        if fs::metadata(&self.path).map(|m| identity(&m)).ok() != Some(self.identity) {
+            return Err(AppendError::Replaced { path: path() });
+        }
         let mut line = event.to_line();
         line.push('\n');
-        self.file.write_all(line.as_bytes())?;
-        self.file.sync_data()
+        self.file
+            .write_all(line.as_bytes())
+            .and_then(|()| self.file.sync_data())
+            .map_err(|source| AppendError::Io {
+                path: path(),
+                source,
+            })
     }
 }
 

@@ -5,7 +5,9 @@ pub mod atomic;
 pub mod config;
 pub mod deckfiles;
 pub mod history;
+pub mod lock;
 pub mod log;
 pub mod paths;
+pub mod reader;
 
 pub use paths::DataDir;

@@ -3,6 +3,7 @@
 
 pub mod optimize;
 pub mod progress;
+pub mod session;
 
 use std::path::PathBuf;
 

@@ -103,12 +103,12 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// From events (the slow path, for tools that already hold them).
     pub fn replay(library: &Library, events: &[Event], cfg: &SchedulerConfig) -> Progress {
-        let mut interner = Interner::with_capacity(library.items.len());
+        let mut cards = Interner::with_capacity(library.items.len());
         for item in &library.items {
-            interner.intern(&item.key);
+            cards.intern(&item.key);
         }
-        let known = library.items.len();
         let undone: HashSet<&str> = events
             .iter()
             .filter_map(|e| match &e.action {
@@ -133,16 +133,36 @@ impl Progress {
             };
             let Some(card) = e.card() else { continue };
             answers.push(Answer {
-                card: interner.intern(card),
+                card: cards.intern(card),
                 time: e.time,
                 op,
             });
         }
-        let seeds: Vec<u64> = (0..interner.len())
-            .map(|i| interner.seed(u32::try_from(i).unwrap_or(u32::MAX)))
+        Progress::from_answers(library, &cards, &answers, cfg)
+    }
+
+    /// From answers whose card numbers start with the library's items, in order (as
+    /// `storage::reader::load` numbers them when given the items' keys).
+    pub fn from_answers(
+        library: &Library,
+        cards: &Interner,
+        answers: &[Answer],
+        cfg: &SchedulerConfig,
+    ) -> Progress {
+        let known = library.items.len();
+        debug_assert!(
+            library
+                .items
+                .iter()
+                .enumerate()
+                .all(|(i, it)| cards.get(&it.key) == u32::try_from(i).ok())
+        );
+        let seeds: Vec<u64> = (0..cards.len())
+            .map(|i| cards.seed(u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
-        let mut states = replay_all(&answers, &seeds, cfg);
-        let unknown_cards = states.len() - known;
+        let mut states = replay_all(answers, &seeds, cfg);
+        let unknown_cards = states.len().saturating_sub(known);
+        states.resize(known.max(states.len()), CardState::default());
         states.truncate(known);
         Progress {
             states,

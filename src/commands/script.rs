@@ -1,0 +1,80 @@
+//! `medterm script`: a study session driven from standard input, for scripts and for the
+//! tests that kill a real process while it answers. `saved KEY RATING` is printed only once
+//! the answer is on disk.
+
+use std::io::BufRead as _;
+
+use chrono::Utc;
+
+use crate::cli::ScriptArgs;
+use crate::scheduler::Rating;
+use crate::settings::Settings;
+use crate::study::session::{OpenError, Session};
+
+use super::{Exit, Out};
+
+pub fn run(settings: &Settings, args: &ScriptArgs, fixed_now: bool) -> anyhow::Result<Exit> {
+    let mut session = match Session::open(settings, true) {
+        Ok(s) => s,
+        Err(OpenError::Lock(e)) => {
+            eprintln!("medterm: {e}");
+            return Ok(Exit::Failure);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for n in &session.notices {
+        eprintln!("medterm: warning: {}", n.message());
+    }
+    let mut decks = Vec::new();
+    for id in &args.deck_ids {
+        match session.library.deck_index(id) {
+            Some(d) => decks.push(d),
+            None => {
+                eprintln!("medterm: no deck `{id}`");
+                return Ok(Exit::BadInput);
+            }
+        }
+    }
+    let limits = settings.limits();
+    let mut out = Out::stdout();
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        let now = if fixed_now { settings.now } else { Utc::now() };
+        let mut words = line.split_whitespace();
+        let Some(cmd) = words.next() else { continue };
+        let (items, queue) = session.queue(
+            (!decks.is_empty()).then_some(decks.as_slice()),
+            &limits,
+            now,
+        );
+        let first = queue.first().map(|q| items[q as usize]);
+        let key = |s: &Session, item: u32| s.library.items[item as usize].key.clone();
+        let result = match (cmd, first) {
+            ("q", _) => break,
+            ("u", _) => session
+                .undo(now)
+                .map(|item| format!("undone {}", key(&session, item))),
+            ("1" | "2" | "3" | "4", Some(item)) => {
+                let rating = Rating::from_number(cmd.parse().unwrap_or(3)).unwrap_or(Rating::Good);
+                let ms = words.next().and_then(|w| w.parse().ok()).unwrap_or(0);
+                session
+                    .answer(item, rating, ms, now)
+                    .map(|()| format!("saved {} {}", key(&session, item), rating.number()))
+            }
+            ("s", Some(item)) => session
+                .bury(item, now)
+                .map(|()| format!("skipped {}", key(&session, item))),
+            ("!", Some(item)) => session
+                .set_suspended(item, true, now)
+                .map(|()| format!("suspended {}", key(&session, item))),
+            (_, None) => Ok("nothing due".to_owned()),
+            (other, _) => Ok(format!("unknown command {other:?}: use 1-4, u, s, ! or q")),
+        };
+        match result {
+            Ok(msg) => out.line(&msg)?,
+            Err(e) => out.line(&format!("error: {e}"))?,
+        }
+        out.flush()?;
+    }
+    Ok(Exit::Ok)
+}

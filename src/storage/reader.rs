@@ -1,0 +1,707 @@
+//! Reading every device's log fast, for the replay at start-up: lines parsed without copying
+//! their strings, card keys numbered on the way, files read in pieces (memory stays flat
+//! however long the history) and split over two threads.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use foldhash::HashSet;
+use serde::Deserialize;
+use std::borrow::Cow;
+
+use super::history::log_files;
+use super::log::{Damage, FORMAT_VERSION, LineProblem, parse_line};
+use crate::scheduler::{Answer, Interner, Op, Rating};
+
+/// What start-up needs from the logs.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Card keys by number; keys given up front keep their numbers.
+    pub cards: Interner,
+    /// In time order (ties: device, then line), undone answers left out.
+    pub answers: Vec<Answer>,
+    /// Time taken, parallel to `answers` (0 for events that are not answers).
+    pub ms: Vec<u32>,
+    pub damage: Vec<Damage>,
+    /// Logs whose last line was cut short: the path and the byte offset where it begins.
+    pub torn: Vec<(PathBuf, u64)>,
+    /// The files read and their sizes.
+    pub files: Vec<(PathBuf, u64)>,
+}
+
+#[derive(Deserialize)]
+struct Raw<'a> {
+    v: u32,
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow, default)]
+    card: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    time: Cow<'a, str>,
+    #[serde(default)]
+    rating: Option<u8>,
+    #[serde(default)]
+    ms: Option<u64>,
+    #[serde(borrow, default)]
+    target: Option<Cow<'a, str>>,
+}
+
+/// The last date seen, as its text and its day number: lines in time order mostly share it.
+#[derive(Default)]
+struct DateCache {
+    text: [u8; 10],
+    days: i64,
+}
+
+/// [`parse_time`], remembering the last date.
+fn parse_time_cached(s: &str, cache: &mut DateCache) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() == 24
+        && b[10] == b'T'
+        && b[19] == b'.'
+        && b[23] == b'Z'
+        && b[13] == b':'
+        && b[16] == b':'
+    {
+        let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+            let mut n = 0i64;
+            for &c in b.get(r)? {
+                if !c.is_ascii_digit() {
+                    return None;
+                }
+                n = n * 10 + i64::from(c - b'0');
+            }
+            Some(n)
+        };
+        if b[..10] != cache.text {
+            let date = parse_time(s.get(..10).map(|d| format!("{d}T00:00:00Z")).as_deref()?)?;
+            cache.days = date.timestamp().div_euclid(86_400);
+            cache.text.copy_from_slice(&b[..10]);
+        }
+        let (h, m, sec, ms) = (
+            digits(11..13)?,
+            digits(14..16)?,
+            digits(17..19)?,
+            digits(20..23)?,
+        );
+        if h > 23 || m > 59 || sec > 59 {
+            return None;
+        }
+        let secs = cache.days * 86_400 + h * 3600 + m * 60 + sec;
+        return DateTime::from_timestamp(secs, u32::try_from(ms * 1_000_000).ok()?);
+    }
+    parse_time(s)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff]Z`, as medterm writes it; anything else goes through chrono.
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let mut n = 0u32;
+        for &c in b.get(r)? {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + u32::from(c - b'0');
+        }
+        Some(n)
+    };
+    let fast = (|| {
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let millis = match (b.len(), b.get(19)) {
+            (20, Some(b'Z')) => 0,
+            (24, Some(b'.')) if b[23] == b'Z' => num(20..23)?,
+            _ => return None,
+        };
+        let date =
+            NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+        let t = date.and_hms_milli_opt(num(11..13)?, num(14..16)?, num(17..19)?, millis)?;
+        Some(t.and_utc())
+    })();
+    fast.or_else(|| {
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    })
+}
+
+/// One piece of work: a byte range of a file.
+struct Chunk {
+    file: usize,
+    start: u64,
+    end: u64,
+    /// The file's last chunk: a last line without its newline is a torn tail.
+    last: bool,
+}
+
+/// An answer as a reader thread finds it.
+#[derive(Clone, Copy)]
+struct Found {
+    time: DateTime<Utc>,
+    file: u32,
+    offset: u64,
+    card: u32,
+    op: Op,
+    ms: u32,
+    /// A hash of the event id, to find the answers an undo names without keeping every id.
+    id_hash: u64,
+}
+
+#[derive(Default)]
+struct Part {
+    dates: DateCache,
+    cards: Interner,
+    answers: Vec<Found>,
+    /// The ids `undo` events name.
+    undo_targets: Vec<String>,
+    damage: Vec<(usize, u64, LineProblem)>,
+    torn: Vec<(usize, u64)>,
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    // A fixed seed: the hash only has to agree within one load.
+    foldhash::fast::FixedState::with_seed(0x6d65_6474_6572_6d00).hash_one(id)
+}
+
+const PIECE: usize = 4 << 20;
+
+fn parse_chunk(path: &Path, chunk: &Chunk, part: &mut Part) -> io::Result<()> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(chunk.start))?;
+    let len = chunk.end - chunk.start;
+    let mut reader = file.take(len);
+    let piece = usize::try_from(len).unwrap_or(PIECE).clamp(1, PIECE);
+    let mut buf: Vec<u8> = Vec::with_capacity(piece + 4096);
+    let mut offset = chunk.start; // file offset of buf[0]
+    let mut eof = false;
+    loop {
+        if !eof {
+            let before = buf.len();
+            buf.resize(before + piece, 0);
+            let n = read_full(&mut reader, &mut buf[before..])?;
+            buf.truncate(before + n);
+            eof = n < piece;
+        }
+        let mut pos = 0;
+        while let Some(i) = memchr::memchr(b'\n', &buf[pos..]) {
+            let line = &buf[pos..pos + i];
+            handle_line(line, chunk.file, offset + pos as u64, true, false, part);
+            pos += i + 1;
+        }
+        if eof {
+            let rest = &buf[pos..];
+            if !rest.is_empty() {
+                handle_line(
+                    rest,
+                    chunk.file,
+                    offset + pos as u64,
+                    false,
+                    chunk.last,
+                    part,
+                );
+            }
+            return Ok(());
+        }
+        buf.drain(..pos);
+        offset += pos as u64;
+    }
+}
+
+fn read_full(r: &mut impl Read, mut buf: &mut [u8]) -> io::Result<usize> {
+    let mut total = 0;
+    while !buf.is_empty() {
+        match r.read(buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                total += n;
+                buf = &mut buf[n..];
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(total)
+}
+
+/// The fields of a line exactly as medterm writes it: `{"v":1,"id":"…","kind":"…","card":"…",
+/// "time":"…","rating":N,"ms":N,"device":"…"}` with no escapes. Anything else returns `None`
+/// and goes through serde.
+#[allow(clippy::type_complexity)]
+fn fast_fields(line: &[u8]) -> Option<(&str, &str, &str, &str, Option<u8>, Option<u64>, &str)> {
+    struct Cursor<'a> {
+        b: &'a [u8],
+        s: &'a str,
+        pos: usize,
+    }
+    impl<'a> Cursor<'a> {
+        fn lit(&mut self, l: &[u8]) -> Option<()> {
+            let end = self.pos + l.len();
+            (self.b.get(self.pos..end)? == l).then(|| self.pos = end)
+        }
+        /// A string's contents up to its closing quote; refuses escapes.
+        fn string(&mut self) -> Option<&'a str> {
+            let rest = self.b.get(self.pos..)?;
+            let end = memchr::memchr2(b'"', b'\\', rest)?;
+            if rest[end] != b'"' {
+                return None;
+            }
+            let start = self.pos;
+            self.pos += end + 1;
+            // The line is valid UTF-8 and a quote is a character boundary.
+            self.s.get(start..start + end)
+        }
+        fn number(&mut self) -> Option<u64> {
+            let rest = self.b.get(self.pos..)?;
+            let len = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+            if len == 0 || len > 18 {
+                return None;
+            }
+            let mut n = 0u64;
+            for &d in &rest[..len] {
+                n = n * 10 + u64::from(d - b'0');
+            }
+            self.pos += len;
+            Some(n)
+        }
+    }
+    let text = std::str::from_utf8(line).ok()?;
+    let mut c = Cursor {
+        b: line,
+        s: text,
+        pos: 0,
+    };
+    c.lit(br#"{"v":1,"id":""#)?;
+    let id = c.string()?;
+    c.lit(br#","kind":""#)?;
+    let kind = c.string()?;
+    let card = if c.lit(br#","card":""#).is_some() {
+        c.string()?
+    } else {
+        ""
+    };
+    c.lit(br#","time":""#)?;
+    let time = c.string()?;
+    let rating = if c.lit(br#","rating":"#).is_some() {
+        Some(u8::try_from(c.number()?).ok()?)
+    } else {
+        None
+    };
+    let ms = if c.lit(br#","ms":"#).is_some() {
+        Some(c.number()?)
+    } else {
+        None
+    };
+    let target = if c.lit(br#","target":""#).is_some() {
+        c.string()?
+    } else {
+        ""
+    };
+    c.lit(br#","device":""#)?;
+    c.string()?;
+    let tail = line.get(c.pos..)?;
+    (tail == b"}" || tail == b"}\r").then_some((id, kind, card, time, rating, ms, target))
+}
+
+fn handle_line(
+    line: &[u8],
+    file: usize,
+    offset: u64,
+    complete: bool,
+    last_of_file: bool,
+    part: &mut Part,
+) {
+    if line.iter().all(|&b| b == 0 || b.is_ascii_whitespace()) {
+        if !complete && last_of_file {
+            part.torn.push((file, offset));
+        }
+        return;
+    }
+    let event = if let Some((id, kind, card, time, rating, ms, target)) = fast_fields(line) {
+        let raw = Raw {
+            v: FORMAT_VERSION,
+            id: Cow::Borrowed(id),
+            kind: Cow::Borrowed(kind),
+            card: (!card.is_empty()).then_some(Cow::Borrowed(card)),
+            time: Cow::Borrowed(time),
+            rating,
+            ms,
+            target: (!target.is_empty()).then_some(Cow::Borrowed(target)),
+        };
+        to_answer(&raw, part)
+    } else {
+        match serde_json::from_slice::<Raw<'_>>(line) {
+            Ok(raw) if raw.v <= FORMAT_VERSION => to_answer(&raw, part),
+            _ => Err(()),
+        }
+    };
+    match event {
+        Ok(Some((time, card, op, ms, id_hash))) if complete => part.answers.push(Found {
+            time,
+            file: u32::try_from(file).unwrap_or(u32::MAX),
+            offset,
+            card,
+            op,
+            ms,
+            id_hash,
+        }),
+        Ok(_) if complete => {}
+        // A last line cut short, or unparsable at the very end of a file: a torn write.
+        _ if last_of_file
+            && (!complete
+                || parse_line(&String::from_utf8_lossy(line))
+                    .is_err_and(|p| matches!(p, LineProblem::Unparsable(_)))) =>
+        {
+            part.torn.push((file, offset));
+        }
+        _ => {
+            // Say exactly why, with the slow parser.
+            let problem = match std::str::from_utf8(line) {
+                Ok(text) => match parse_line(text.trim_end_matches('\r')) {
+                    Err(p) => p,
+                    Ok(_) => LineProblem::Unparsable("unreadable event".into()),
+                },
+                Err(e) => LineProblem::Unparsable(e.to_string()),
+            };
+            part.damage.push((file, offset, problem));
+        }
+    }
+}
+
+/// The answer of a line (time, card, op, time taken, id hash): `Ok(None)` for events that
+/// carry none (an undo, whose target is noted), `Err` when the line is not a valid event.
+#[allow(clippy::type_complexity)]
+fn to_answer(
+    raw: &Raw<'_>,
+    part: &mut Part,
+) -> Result<Option<(DateTime<Utc>, u32, Op, u32, u64)>, ()> {
+    let time = parse_time_cached(&raw.time, &mut part.dates).ok_or(())?;
+    let op = match raw.kind.as_ref() {
+        "review" => Op::Grade(Rating::from_number(u64::from(raw.rating.ok_or(())?)).ok_or(())?),
+        "suspend" => Op::Suspend,
+        "unsuspend" => Op::Unsuspend,
+        "bury" => Op::Bury,
+        "undo" => {
+            part.undo_targets
+                .push(raw.target.as_deref().ok_or(())?.to_owned());
+            return Ok(None);
+        }
+        _ => return Err(()),
+    };
+    let card = raw.card.as_deref().ok_or(())?;
+    let ms = u32::try_from(raw.ms.unwrap_or(0)).unwrap_or(u32::MAX);
+    Ok(Some((
+        time,
+        part.cards.intern(card),
+        op,
+        ms,
+        id_hash(&raw.id),
+    )))
+}
+
+/// Reads every log in `dir`. `known` keys are numbered first, in order (the library's items),
+/// so that an answer's card number is its item's index.
+pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io::Result<Loaded> {
+    let files = log_files(dir)?;
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| f.metadata().map(|m| m.len()))
+        .collect::<io::Result<_>>()?;
+    let mut out = Loaded {
+        files: files.iter().cloned().zip(sizes.iter().copied()).collect(),
+        ..Loaded::default()
+    };
+    for k in known {
+        out.cards.intern(k.as_ref());
+    }
+    if files.is_empty() {
+        return Ok(out);
+    }
+
+    // Two chunks of about equal size per thread, split at line starts.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let total: u64 = sizes.iter().sum();
+    let target = (total / threads as u64).max(1 << 20);
+    let mut chunks: Vec<Chunk> = Vec::new();
+    for (i, (path, &size)) in files.iter().zip(&sizes).enumerate() {
+        let mut start = 0;
+        while start < size {
+            let mut end = (start + target).min(size);
+            if end < size {
+                end = next_line_start(path, end)?.min(size);
+            }
+            chunks.push(Chunk {
+                file: i,
+                start,
+                end,
+                last: end >= size,
+            });
+            start = end;
+        }
+    }
+    let per_thread = chunks.len().div_ceil(threads).max(1);
+    let groups: Vec<&[Chunk]> = chunks.chunks(per_thread).collect();
+    let parts: Vec<io::Result<Part>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = groups
+            .iter()
+            .map(|group| {
+                let files = &files;
+                let expected = out.cards.len();
+                scope.spawn(move || {
+                    let mut part = Part {
+                        cards: Interner::with_capacity(expected),
+                        ..Part::default()
+                    };
+                    for chunk in *group {
+                        parse_chunk(&files[chunk.file], chunk, &mut part)?;
+                    }
+                    Ok(part)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("a log reader thread panicked")))
+            })
+            .collect()
+    });
+
+    // Merge: renumber each part's cards into the shared numbering, then sort by time.
+    let mut merged: Vec<Found> = Vec::new();
+    let mut targets: Vec<String> = Vec::new();
+    for part in parts {
+        let part = part?;
+        let map: Vec<u32> = (0..part.cards.len())
+            .map(|i| {
+                out.cards
+                    .intern(part.cards.key(u32::try_from(i).unwrap_or(u32::MAX)))
+            })
+            .collect();
+        merged.extend(part.answers.into_iter().map(|f| Found {
+            card: map[f.card as usize],
+            ..f
+        }));
+        targets.extend(part.undo_targets);
+        for (file, offset, problem) in part.damage {
+            out.damage.push(Damage {
+                path: files[file].clone(),
+                line: line_number(&files[file], offset)?,
+                problem,
+            });
+        }
+        out.torn
+            .extend(part.torn.into_iter().map(|(f, o)| (files[f].clone(), o)));
+    }
+    // Undone answers: candidates by id hash, confirmed by reading their line again.
+    if !targets.is_empty() {
+        let target_hashes: HashSet<u64> = targets.iter().map(|t| id_hash(t)).collect();
+        let target_ids: HashSet<&str> = targets.iter().map(String::as_str).collect();
+        let mut keep = Vec::with_capacity(merged.len());
+        for f in merged {
+            if target_hashes.contains(&f.id_hash)
+                && is_undone(&files[f.file as usize], f.offset, &target_ids)?
+            {
+                continue;
+            }
+            keep.push(f);
+        }
+        merged = keep;
+    }
+    // Parts are runs already in (file, offset) order and mostly in time order; the stable
+    // sort merges them quickly.
+    merged.sort_by_key(|f| (f.time, f.file, f.offset));
+    out.answers = merged
+        .iter()
+        .map(|f| Answer {
+            card: f.card,
+            time: f.time,
+            op: f.op,
+        })
+        .collect();
+    out.ms = merged.iter().map(|f| f.ms).collect();
+    out.damage
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    Ok(out)
+}
+
+/// Whether the event on the line at `offset` has one of the undone ids.
+fn is_undone(path: &Path, offset: u64, targets: &HashSet<&str>) -> io::Result<bool> {
+    let mut f = File::open(path)?;
+    f.seek(SeekFrom::Start(offset))?;
+    let mut line = Vec::new();
+    io::BufRead::read_until(&mut io::BufReader::new(f), b'\n', &mut line)?;
+    let text = String::from_utf8_lossy(&line);
+    Ok(parse_line(text.trim_end()).is_ok_and(|e| targets.contains(e.id.as_str())))
+}
+
+fn next_line_start(path: &Path, at: u64) -> io::Result<u64> {
+    let mut f = File::open(path)?;
+    f.seek(SeekFrom::Start(at))?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut pos = at;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(pos);
+        }
+        if let Some(i) = buf[..n].iter().position(|&b| b == b'\n') {
+            return Ok(pos + i as u64 + 1);
+        }
+        pos += n as u64;
+    }
+}
+
+/// 1-based line of a byte offset (only computed for damaged lines).
+fn line_number(path: &Path, offset: u64) -> io::Result<usize> {
+    let mut text = Vec::new();
+    File::open(path)?.take(offset).read_to_end(&mut text)?;
+    Ok(memchr::memchr_iter(b'\n', &text).count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::log::{Action, Event};
+
+    fn review(id: &str, card: &str, time: &str, rating: u8) -> String {
+        Event {
+            id: id.into(),
+            time: time.parse().unwrap(),
+            device: "d".into(),
+            action: Action::Review {
+                card: card.into(),
+                rating,
+                ms: 1500,
+            },
+        }
+        .to_line()
+    }
+
+    #[test]
+    fn the_fast_line_parser_agrees_with_serde_or_declines() {
+        let line = review("a1", "d:x", "2026-12-04T10:00:00Z", 3);
+        let (id, kind, card, time, rating, ms, _) = fast_fields(line.as_bytes()).unwrap();
+        assert_eq!(
+            (id, kind, card, time, rating, ms),
+            (
+                "a1",
+                "review",
+                "d:x",
+                "2026-12-04T10:00:00.000Z",
+                Some(3),
+                Some(1500)
+            )
+        );
+        // Escapes, reordered or extra fields: not the fast path's business.
+        assert!(fast_fields(br#"{"v":1,"id":"a\"b","kind":"review","card":"d:x","time":"t","rating":3,"ms":1,"device":"d"}"#).is_none());
+        assert!(fast_fields(br#"{"id":"a","v":1,"kind":"review","card":"d:x","time":"t","rating":3,"device":"d"}"#).is_none());
+        assert!(fast_fields(br#"{"v":1,"id":"a","kind":"review","card":"d:x","time":"t","rating":3,"device":"d","x":1}"#).is_none());
+        let undo = r#"{"v":1,"id":"u","kind":"undo","time":"2026-12-04T10:00:00Z","target":"a1","device":"d"}"#;
+        let fields = fast_fields(undo.as_bytes()).unwrap();
+        assert_eq!((fields.1, fields.6), ("undo", "a1"));
+    }
+
+    #[test]
+    fn times_parse_fast_and_otherwise() {
+        let t = parse_time("2026-12-04T21:30:00.123Z").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-12-04T21:30:00.123+00:00");
+        assert_eq!(
+            parse_time("2026-12-04T21:30:00Z").unwrap().timestamp(),
+            t.timestamp()
+        );
+        assert_eq!(
+            parse_time("2026-12-04T22:30:00+01:00").unwrap().timestamp(),
+            t.timestamp()
+        );
+        assert!(parse_time("2026-13-04T21:30:00Z").is_none());
+        let mut cache = DateCache::default();
+        for s in [
+            "2026-12-04T21:30:00.123Z",
+            "2026-12-04T23:59:59.999Z",
+            "2026-12-05T00:00:00.000Z",
+            "2024-02-29T12:00:00.500Z",
+        ] {
+            assert_eq!(parse_time_cached(s, &mut cache), parse_time(s), "{s}");
+        }
+        assert!(parse_time_cached("2026-12-04T24:30:00.123Z", &mut cache).is_none());
+    }
+
+    #[test]
+    fn two_devices_merge_by_time_with_undone_answers_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let undo = Event {
+            id: "b2".into(),
+            time: "2026-12-04T10:05:00Z".parse().unwrap(),
+            device: "b".into(),
+            action: Action::Undo {
+                target: "a2".into(),
+            },
+        }
+        .to_line();
+        std::fs::write(
+            dir.path().join("a.jsonl"),
+            format!(
+                "{}\n{}\n",
+                review("a1", "d:x", "2026-12-04T10:00:00Z", 3),
+                review("a2", "d:y", "2026-12-04T10:03:00Z", 1)
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("b.jsonl"),
+            format!(
+                "{}\n{undo}\nnot json\n{}\n",
+                review("b1", "d:y", "2026-12-04T10:01:00Z", 4),
+                review("b3", "d:z", "2026-12-04T09:00:00Z", 2)
+            ),
+        )
+        .unwrap();
+        let loaded = load(dir.path(), ["d:z"]).unwrap();
+        let keys: Vec<&str> = loaded
+            .answers
+            .iter()
+            .map(|a| loaded.cards.key(a.card))
+            .collect();
+        assert_eq!(keys, ["d:z", "d:x", "d:y"]);
+        assert_eq!(loaded.cards.get("d:z"), Some(0));
+        assert_eq!(loaded.ms, [1500, 1500, 1500]);
+        assert_eq!(loaded.damage.len(), 1);
+        assert_eq!(loaded.damage[0].line, 3);
+        assert!(loaded.torn.is_empty());
+    }
+
+    #[test]
+    fn a_torn_tail_is_found_at_every_cut_of_the_last_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        let full = format!(
+            "{}\n{}\n",
+            review("a1", "d:x", "2026-12-04T10:00:00Z", 3),
+            review("a2", "d:x", "2026-12-04T10:10:00Z", 3)
+        );
+        let last_start = full.trim_end_matches('\n').rfind('\n').unwrap() + 1;
+        for cut in last_start..=full.len() {
+            std::fs::write(&path, &full.as_bytes()[..cut]).unwrap();
+            let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
+            let complete = if cut == full.len() { 2 } else { 1 };
+            assert_eq!(loaded.answers.len(), complete, "cut {cut}");
+            let torn = cut > last_start && cut < full.len();
+            assert_eq!(loaded.torn.len(), usize::from(torn), "cut {cut}");
+            assert!(loaded.damage.is_empty(), "cut {cut}");
+        }
+    }
+}

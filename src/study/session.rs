@@ -1,0 +1,307 @@
+//! A study session: the one place where "the student pressed Good" becomes a durable review
+//! and the next card. Opening takes the data dir's lock, sets a torn last line of this
+//! device's log aside, reads every log and replays it. Each answer is on disk before it
+//! counts; a write that fails leaves the session read-only, with the reason, and nothing
+//! already saved is touched.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::scheduler::{CardState, Op, Outcome, Rating, SchedulerConfig, apply_op, preview};
+use crate::settings::Settings;
+use crate::storage::lock::{DataDirLock, LockError};
+use crate::storage::log::{Action, AppendError, Appender, Damage, Event, set_aside_torn_tail};
+use crate::storage::reader;
+
+use super::DeckSet;
+use super::progress::{Library, Progress, todays_queue};
+use crate::scheduler::queue::Queue;
+
+/// Something the student should know about the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A cut-short last line of this device's log, copied to `aside` and cut.
+    TornTailSetAside { log: PathBuf, aside: PathBuf },
+    /// A cut-short last line of another device's log: left alone, not replayed.
+    TornTailElsewhere { log: PathBuf },
+    /// Lines that could not be replayed (kept in the file).
+    Damaged(Vec<Damage>),
+}
+
+impl Notice {
+    pub fn message(&self) -> String {
+        match self {
+            Notice::TornTailSetAside { log, aside } => format!(
+                "the last line of {} was cut short (a crash or power loss while writing); it was copied to {} and removed from the log",
+                log.display(),
+                aside.display()
+            ),
+            Notice::TornTailElsewhere { log } => format!(
+                "the last line of {} is cut short; it is skipped until that device writes again",
+                log.display()
+            ),
+            Notice::Damaged(d) => {
+                let first = &d[0];
+                format!(
+                    "{} review log line(s) could not be read and were skipped (kept in the file), first {}:{}",
+                    d.len(),
+                    first.path.display(),
+                    first.line
+                )
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error("cannot use the data dir {dir}: {source}")]
+    DataDir { dir: String, source: std::io::Error },
+    #[error("cannot read the review logs: {0}")]
+    Read(std::io::Error),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("read-only: {0}")]
+    ReadOnly(String),
+    #[error(transparent)]
+    Append(#[from] AppendError),
+    #[error("nothing to undo")]
+    NothingToUndo,
+}
+
+/// An answer this session saved, and what it replaced, for undo.
+#[derive(Debug, Clone)]
+struct Done {
+    event_id: String,
+    item: u32,
+    before: CardState,
+}
+
+pub struct Session {
+    pub library: Library,
+    pub progress: Progress,
+    pub cfg: SchedulerConfig,
+    pub notices: Vec<Notice>,
+    device: String,
+    writer: Option<(DataDirLock, Appender)>,
+    /// Why the session cannot write, when it cannot.
+    read_only: Option<String>,
+    undo_stack: Vec<Done>,
+    /// The time of this device's last event: later ones are never stamped earlier, so a
+    /// clock that jumps back cannot reorder the log's replay.
+    last_time: Option<DateTime<Utc>>,
+    counter: u64,
+}
+
+impl Session {
+    /// Opens the session. With `write`, takes the lock (a second writer gets `Lock`).
+    pub fn open(settings: &Settings, write: bool) -> Result<Session, OpenError> {
+        let dir = &settings.data_dir;
+        let library = Library::new(DeckSet::load(dir, &settings.extra_decks));
+        let reviews = dir.reviews_dir();
+        let own_log = reviews.join(format!("{}.jsonl", settings.device));
+        let mut notices = Vec::new();
+        let mut writer = None;
+        if write {
+            std::fs::create_dir_all(&reviews).map_err(|source| OpenError::DataDir {
+                dir: dir.root.display().to_string(),
+                source,
+            })?;
+            let lock = DataDirLock::acquire(&dir.root, &settings.device)?;
+            let appender = Appender::open(&own_log).map_err(|source| OpenError::DataDir {
+                dir: reviews.display().to_string(),
+                source,
+            })?;
+            writer = Some((lock, appender));
+        }
+        let mut loaded = reader::load(&reviews, library.items.iter().map(|i| i.key.as_str()))
+            .map_err(OpenError::Read)?;
+        // A torn tail of our own log is set aside before we append after it; it held no
+        // complete event, so what was loaded stands.
+        for (log, offset) in std::mem::take(&mut loaded.torn) {
+            if writer.is_some() && log == own_log {
+                let aside = set_aside_torn_tail(&log, offset, settings.now.timestamp())
+                    .map_err(OpenError::Read)?;
+                notices.push(Notice::TornTailSetAside { log, aside });
+            } else {
+                notices.push(Notice::TornTailElsewhere { log });
+            }
+        }
+        if !loaded.damage.is_empty() {
+            notices.push(Notice::Damaged(std::mem::take(&mut loaded.damage)));
+        }
+        let cfg = settings.scheduler();
+        let progress = Progress::from_answers(&library, &loaded.cards, &loaded.answers, &cfg);
+        let last_time = loaded.answers.iter().map(|a| a.time).max();
+        Ok(Session {
+            library,
+            progress,
+            cfg,
+            notices,
+            device: settings.device.clone(),
+            writer,
+            read_only: (!write).then(|| "opened read-only".to_owned()),
+            undo_stack: Vec::new(),
+            last_time,
+            counter: 0,
+        })
+    }
+
+    pub fn read_only_reason(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    /// Today's queue over the chosen decks (all when `None`).
+    pub fn queue(
+        &self,
+        decks: Option<&[u32]>,
+        limits: &super::progress::DailyLimits,
+        now: DateTime<Utc>,
+    ) -> (Vec<u32>, Queue) {
+        todays_queue(
+            &self.library,
+            &self.progress,
+            decks,
+            limits,
+            now,
+            self.cfg.clock.day_of(now),
+        )
+    }
+
+    /// What each button would do to `item` now.
+    pub fn preview(&self, item: u32, now: DateTime<Utc>) -> [Outcome; 4] {
+        let key = &self.library.items[item as usize].key;
+        preview(
+            &self.progress.states[item as usize],
+            crate::scheduler::key_seed(key),
+            now,
+            &self.cfg,
+        )
+    }
+
+    fn stamp(&mut self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let t = self.last_time.map_or(now, |last| now.max(last));
+        self.last_time = Some(t);
+        t
+    }
+
+    fn next_id(&mut self, at: DateTime<Utc>) -> String {
+        self.counter += 1;
+        format!(
+            "{}-{:x}-{:x}-{}",
+            self.device,
+            at.timestamp_millis(),
+            std::process::id(),
+            self.counter
+        )
+    }
+
+    /// Appends an event, or fails and turns the session read-only.
+    fn write(&mut self, action: Action, now: DateTime<Utc>) -> Result<String, SaveError> {
+        if let Some(reason) = &self.read_only {
+            return Err(SaveError::ReadOnly(reason.clone()));
+        }
+        let time = self.stamp(now);
+        let id = self.next_id(time);
+        let event = Event {
+            id: id.clone(),
+            time,
+            device: self.device.clone(),
+            action,
+        };
+        let Some((_, appender)) = &mut self.writer else {
+            return Err(SaveError::ReadOnly("opened read-only".into()));
+        };
+        if let Err(e) = appender.append(&event) {
+            self.read_only = Some(format!("{e}; nothing more is saved in this session"));
+            return Err(e.into());
+        }
+        Ok(id)
+    }
+
+    /// Grades `item`: on disk first, then in the session's states.
+    pub fn answer(
+        &mut self,
+        item: u32,
+        rating: Rating,
+        ms: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(), SaveError> {
+        let key = self.library.items[item as usize].key.clone();
+        let id = self.write(
+            Action::Review {
+                card: key,
+                rating: rating.number(),
+                ms,
+            },
+            now,
+        )?;
+        let time = self.last_time.unwrap_or(now);
+        let before = self.apply(item, Op::Grade(rating), time);
+        self.undo_stack.push(Done {
+            event_id: id,
+            item,
+            before,
+        });
+        Ok(())
+    }
+
+    fn apply(&mut self, item: u32, op: Op, time: DateTime<Utc>) -> CardState {
+        let key = &self.library.items[item as usize].key;
+        let seed = crate::scheduler::key_seed(key);
+        let day = self.cfg.clock.day_of(time);
+        let state = &mut self.progress.states[item as usize];
+        let before = state.clone();
+        apply_op(state, seed, op, time, day, &self.cfg);
+        before
+    }
+
+    /// Undoes this session's last answer (repeatable, most recent first): an `undo` event
+    /// is appended and the card goes back to its state before. Returns the card.
+    pub fn undo(&mut self, now: DateTime<Utc>) -> Result<u32, SaveError> {
+        let Some(done) = self.undo_stack.last().cloned() else {
+            return Err(SaveError::NothingToUndo);
+        };
+        self.write(
+            Action::Undo {
+                target: done.event_id.clone(),
+            },
+            now,
+        )?;
+        self.undo_stack.pop();
+        self.progress.states[done.item as usize] = done.before;
+        Ok(done.item)
+    }
+
+    /// Skips `item` until the next study day.
+    pub fn bury(&mut self, item: u32, now: DateTime<Utc>) -> Result<(), SaveError> {
+        let key = self.library.items[item as usize].key.clone();
+        self.write(Action::Bury { card: key }, now)?;
+        let time = self.last_time.unwrap_or(now);
+        self.apply(item, Op::Bury, time);
+        Ok(())
+    }
+
+    pub fn set_suspended(
+        &mut self,
+        item: u32,
+        suspended: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), SaveError> {
+        let card = self.library.items[item as usize].key.clone();
+        let (action, op) = if suspended {
+            (Action::Suspend { card }, Op::Suspend)
+        } else {
+            (Action::Unsuspend { card }, Op::Unsuspend)
+        };
+        self.write(action, now)?;
+        let time = self.last_time.unwrap_or(now);
+        self.apply(item, op, time);
+        Ok(())
+    }
+}
