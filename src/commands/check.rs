@@ -1,9 +1,11 @@
 //! `medterm check [PATH...]`: every problem in the given decks, or in all loaded decks.
 
 use crate::cli::{CheckArgs, Format};
-use crate::deck::{self, Diagnostic};
+use crate::deck::{self, Diagnostic, Severity};
 use crate::settings::Settings;
 use crate::storage::deckfiles;
+use crate::storage::log::LineProblem;
+use crate::storage::reader::{self, Loaded};
 use crate::study::DeckSet;
 
 use super::{Exit, Out};
@@ -12,7 +14,17 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> anyhow::Result<Exit> {
     let (diagnostics, unreadable, decks, cards) = if args.paths.is_empty() {
         let set = DeckSet::load(&settings.data_dir, &settings.extra_decks);
         let (decks, cards) = (set.loaded.decks.len(), set.loaded.card_count());
-        (set.loaded.diagnostics, set.unreadable, decks, cards)
+        let mut diagnostics = set.loaded.diagnostics;
+        // The review logs too: damage is reported, never repaired here.
+        match reader::load(&settings.data_dir.reviews_dir(), Vec::<String>::new()) {
+            Ok(loaded) => diagnostics.extend(log_warnings(&loaded)),
+            Err(e) => diagnostics.push(Diagnostic::file(
+                settings.data_dir.reviews_dir().display().to_string(),
+                Severity::Warning,
+                format!("cannot read the review logs: {e}"),
+            )),
+        }
+        (diagnostics, set.unreadable, decks, cards)
     } else {
         check_paths(settings, args)
     };
@@ -49,6 +61,45 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Ok
     })
+}
+
+/// Warnings for damaged review logs, located by line.
+fn log_warnings(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for d in &loaded.damage {
+        let message = match &d.problem {
+            LineProblem::Unparsable(why) => format!("review log line skipped: {why}"),
+            LineProblem::NewerVersion(v) => {
+                format!("review log line from a newer medterm (format {v}) kept but not replayed")
+            }
+        };
+        let help = match d.problem {
+            LineProblem::Unparsable(_) => {
+                "the line is kept in the file; no other review is affected"
+            }
+            LineProblem::NewerVersion(_) => "update medterm on this machine",
+        };
+        out.push(Diagnostic {
+            path: d.path.display().to_string(),
+            line: Some(d.line),
+            column: Some(1),
+            severity: Severity::Warning,
+            message,
+            help: Some(help.to_owned()),
+            snippet: None,
+        });
+    }
+    for (path, offset) in &loaded.torn {
+        out.push(
+            Diagnostic::file(
+                path.display().to_string(),
+                Severity::Warning,
+                format!("the last line (from byte {offset}) was cut short by a crash or power loss and is not replayed"),
+            )
+            .with_help("the next study session on that device sets it aside in a .torn- file and cuts it"),
+        );
+    }
+    out
 }
 
 /// Checks the given files against everything else that loads (for `parts` and deck ids),
