@@ -51,9 +51,12 @@ fn sigkill_while_answering_never_loses_an_answer_reported_saved() {
         let mut stdin = child.stdin.take().unwrap();
         let mut out = BufReader::new(child.stdout.take().unwrap());
         // Queue up more answers than we wait for, so a write is in flight when we kill.
-        let answers: String = (0..12)
-            .map(|i| format!("{}\n", 1 + (round + i) % 4))
-            .collect();
+        let answers: String = (0..12).fold(String::new(), |mut s, i| {
+            s.push(char::from(b'1' + u8::try_from((round + i) % 4).unwrap()));
+            s.push('
+');
+            s
+        });
         stdin.write_all(answers.as_bytes()).unwrap();
         stdin.flush().unwrap();
         let wait_for = 1 + (round * 5) % 7;
