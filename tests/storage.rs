@@ -53,8 +53,7 @@ fn sigkill_while_answering_never_loses_an_answer_reported_saved() {
         // Queue up more answers than we wait for, so a write is in flight when we kill.
         let answers: String = (0..12).fold(String::new(), |mut s, i| {
             s.push(char::from(b'1' + u8::try_from((round + i) % 4).unwrap()));
-            s.push('
-');
+            s.push('\n');
             s
         });
         stdin.write_all(answers.as_bytes()).unwrap();
