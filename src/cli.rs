@@ -1,6 +1,9 @@
 //! The command line, as clap sees it. Flags only: resolving them into settings is
 //! `settings`' job.
 
+// The doc comments here are the help text the student reads: plain words, not rustdoc.
+#![allow(clippy::doc_markdown)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -68,10 +71,36 @@ pub enum Command {
     Config,
     /// Fit FSRS parameters to your own review history
     Optimize(OptimizeArgs),
+    /// Import or export the review history
+    #[command(subcommand)]
+    History(HistoryCommand),
     /// Study from standard input, one command a line: 1-4 [MS] grade the first card,
     /// u undoes, s skips, ! suspends, q quits (for scripts and tests)
     #[command(hide = true)]
     Script(ScriptArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Import answers: JSON Lines {"card", "time", "rating", "duration_ms"?} or an Anki
+    /// review-log CSV; exact duplicates (card, time, rating) are skipped
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Write the merged history of every device to standard output
+    Export {
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Jsonl)]
+        format: HistoryFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// The replay format, one answer a line
+    Jsonl,
+    /// card_id, review_time (ms), review_rating, review_duration: what FSRS optimizer tools read
+    Csv,
 }
 
 #[derive(Debug, Args)]

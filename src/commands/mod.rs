@@ -3,6 +3,7 @@
 pub mod check;
 pub mod decks;
 pub mod due;
+pub mod history;
 pub mod optimize;
 pub mod replay;
 pub mod script;

@@ -179,6 +179,9 @@ impl Deck {
     }
 }
 
+/// The suffix of a reversed direction's key: `prefixes:brady:reverse` is meaning -> term.
+pub const REVERSE_SUFFIX: &str = ":reverse";
+
 /// `DECK_ID:CARD_ID`, the identity that progress follows.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CardKey(String);

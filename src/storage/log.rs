@@ -316,6 +316,43 @@ impl Appender {
         &self.path
     }
 
+    /// Appends many events, each a complete line, and syncs once at the end: for imports,
+    /// which report nothing saved until it returns. Interrupted, it leaves a prefix of
+    /// whole lines (perhaps a torn last one), and importing again skips what is there.
+    pub fn append_batch(
+        &mut self,
+        events: &[Event],
+        mut progress: impl FnMut(usize),
+    ) -> Result<(), AppendError> {
+        let path = || self.path.display().to_string();
+        #[cfg(unix)]
+        if fs::metadata(&self.path).map(|m| identity(&m)).ok() != Some(self.identity) {
+            return Err(AppendError::Replaced { path: path() });
+        }
+        let mut w = io::BufWriter::with_capacity(1 << 20, &self.file);
+        for (i, e) in events.iter().enumerate() {
+            let mut line = e.to_line();
+            line.push('\n');
+            w.write_all(line.as_bytes())
+                .map_err(|source| AppendError::Io {
+                    path: path(),
+                    source,
+                })?;
+            if i % 10_000 == 0 {
+                progress(i);
+            }
+        }
+        w.flush().map_err(|source| AppendError::Io {
+            path: path(),
+            source,
+        })?;
+        drop(w);
+        self.file.sync_data().map_err(|source| AppendError::Io {
+            path: path(),
+            source,
+        })
+    }
+
     /// Appends one event as one complete line and waits until it is on disk. Only after
     /// this returns Ok may the answer be reported saved.
     pub fn append(&mut self, event: &Event) -> Result<(), AppendError> {

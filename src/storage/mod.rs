@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod config;
 pub mod deckfiles;
 pub mod history;
+pub mod interchange;
 pub mod lock;
 pub mod log;
 pub mod paths;

@@ -12,8 +12,7 @@ use crate::storage::log::{Action, Event};
 
 use super::DeckSet;
 
-/// The suffix of a reversed direction's key: `prefixes:brady:reverse`.
-pub const REVERSE_SUFFIX: &str = ":reverse";
+pub use crate::deck::REVERSE_SUFFIX;
 
 /// One scheduled thing: a card in one direction.
 #[derive(Debug, Clone, PartialEq, Eq)]

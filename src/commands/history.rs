@@ -1,0 +1,154 @@
+//! `medterm history import FILE` and `medterm history export [--format jsonl|csv]`.
+
+use std::io::{IsTerminal as _, Write as _};
+
+use anyhow::Context as _;
+use foldhash::HashSet;
+
+use crate::cli::{HistoryCommand, HistoryFormat};
+use crate::scheduler::Op;
+use crate::settings::Settings;
+use crate::storage::interchange;
+use crate::storage::lock::DataDirLock;
+use crate::storage::log::{Action, Appender, Event};
+use crate::storage::reader;
+
+use super::{Exit, Out};
+
+pub fn run(settings: &Settings, cmd: &HistoryCommand) -> anyhow::Result<Exit> {
+    match cmd {
+        HistoryCommand::Import { file } => import(settings, file),
+        HistoryCommand::Export { format } => export(settings, *format),
+    }
+}
+
+fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<Exit> {
+    let text = match std::fs::read(file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!(
+                    "medterm: {}: not UTF-8 text (byte {})",
+                    file.display(),
+                    e.utf8_error().valid_up_to()
+                );
+                return Ok(Exit::BadInput);
+            }
+        },
+        Err(e) => {
+            eprintln!("medterm: cannot read {}: {e}", file.display());
+            return Ok(Exit::Failure);
+        }
+    };
+    let parsed = interchange::parse(&text);
+    if !parsed.bad.is_empty() {
+        for b in parsed.bad.iter().take(20) {
+            eprintln!("{}:{}: error: {}", file.display(), b.line, b.why);
+        }
+        if parsed.bad.len() > 20 {
+            eprintln!("... and {} more", parsed.bad.len() - 20);
+        }
+        eprintln!("medterm: nothing imported: fix the lines above and import again");
+        return Ok(Exit::BadInput);
+    }
+
+    let dir = &settings.data_dir;
+    let _lock = match DataDirLock::acquire(&dir.root, &settings.device) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("medterm: {e}");
+            return Ok(Exit::Failure);
+        }
+    };
+    let reviews = dir.reviews_dir();
+    let existing = reader::load(&reviews, Vec::<String>::new())
+        .with_context(|| format!("cannot read the review logs in {}", reviews.display()))?;
+    let mut seen: HashSet<(String, i64, u8)> = existing
+        .answers
+        .iter()
+        .filter_map(|a| match a.op {
+            Op::Grade(r) => Some((
+                existing.cards.key(a.card).to_owned(),
+                a.time.timestamp_millis(),
+                r.number(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut events = Vec::with_capacity(parsed.answers.len());
+    let mut duplicates = 0;
+    for (n, a) in parsed.answers.iter().enumerate() {
+        if !seen.insert((a.card.clone(), a.time.timestamp_millis(), a.rating)) {
+            duplicates += 1;
+            continue;
+        }
+        events.push(Event {
+            id: format!(
+                "{}-import-{:x}-{:x}-{n}",
+                settings.device,
+                settings.now.timestamp_millis(),
+                std::process::id()
+            ),
+            time: a.time,
+            device: settings.device.clone(),
+            action: Action::Review {
+                card: a.card.clone(),
+                rating: a.rating,
+                ms: a.ms,
+            },
+        });
+    }
+    let log = reviews.join(format!("{}.jsonl", settings.device));
+    let mut appender =
+        Appender::open(&log).with_context(|| format!("cannot open {}", log.display()))?;
+    let total = events.len();
+    let tty = std::io::stderr().is_terminal() && total > 50_000;
+    appender.append_batch(&events, |i| {
+        if tty {
+            eprint!("\rimporting {:3}%", i * 100 / total.max(1));
+            let _ = std::io::stderr().flush();
+        }
+    })?;
+    if tty {
+        eprint!("\r{}\r", " ".repeat(20));
+    }
+    let mut out = Out::stdout();
+    out.line(&format!(
+        "imported {total} answers into {}; skipped {duplicates} already in the history and {} that are not answers",
+        log.display(),
+        parsed.skipped.len()
+    ))?;
+    for s in parsed.skipped.iter().take(5) {
+        out.line(&format!(
+            "  skipped {}:{}: {}",
+            file.display(),
+            s.line,
+            s.why
+        ))?;
+    }
+    out.flush()?;
+    Ok(Exit::Ok)
+}
+
+fn export(settings: &Settings, format: HistoryFormat) -> anyhow::Result<Exit> {
+    let reviews = settings.data_dir.reviews_dir();
+    let loaded = reader::load(&reviews, Vec::<String>::new())
+        .with_context(|| format!("cannot read the review logs in {}", reviews.display()))?;
+    let mut out = Out::stdout();
+    if format == HistoryFormat::Csv {
+        out.line(interchange::CSV_HEADER)?;
+    }
+    for (a, ms) in loaded.answers.iter().zip(&loaded.ms) {
+        let Op::Grade(rating) = a.op else { continue };
+        let key = loaded.cards.key(a.card);
+        let line = match format {
+            HistoryFormat::Jsonl => {
+                interchange::to_jsonl(key, a.time, rating.number(), u64::from(*ms))
+            }
+            HistoryFormat::Csv => interchange::to_csv(key, a.time, rating.number(), u64::from(*ms)),
+        };
+        out.line(&line)?;
+    }
+    out.flush()?;
+    Ok(Exit::Ok)
+}
