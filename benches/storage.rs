@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use medterm::scheduler::{DayClock, SchedulerConfig, Zone, replay_all};
 use medterm::storage::log::{Appender, Event};
-use medterm::storage::reader;
+use medterm::storage::{cache, reader};
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
@@ -57,6 +57,27 @@ fn bench(c: &mut Criterion) {
                     .map(|i| loaded.cards.seed(i))
                     .collect();
                 replay_all(&loaded.answers, &seeds, &cfg)
+            });
+        },
+    );
+    // A valid cache: the key (sizes and tails of the logs, settings) and the states.
+    let loaded = reader::load(&reviews, &keys).unwrap();
+    let seeds: Vec<u64> = (0..loaded.cards.len() as u32)
+        .map(|i| loaded.cards.seed(i))
+        .collect();
+    let states = replay_all(&loaded.answers, &seeds, &cfg);
+    let named: Vec<(&str, &medterm::scheduler::CardState)> = (0..states.len())
+        .map(|i| (loaded.cards.key(i as u32), &states[i]))
+        .collect();
+    let cache_file = dir.path().join("cache/states.bin");
+    let key = cache::key(&loaded.files, &cfg).unwrap();
+    cache::save(&cache_file, &key, &named).unwrap();
+    group.bench_function(
+        "warm start: cache key and 50k states (budget 20 ms)",
+        |bn| {
+            bn.iter_with_large_drop(|| {
+                let key = cache::key(&loaded.files, &cfg).unwrap();
+                cache::load(&cache_file, &key).unwrap()
             });
         },
     );

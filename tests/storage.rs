@@ -231,3 +231,45 @@ fn answers_from_two_devices_are_merged() {
     assert_eq!(v["total"]["new"], 18);
     assert!(home.path().join("reviews/desktop.jsonl").exists());
 }
+
+#[test]
+fn the_cache_gives_what_a_full_replay_gives_and_deleting_it_loses_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    medterm(home.path())
+        .arg("script")
+        .write_stdin("3\n1\n4\nu\n2\ns\n3\n")
+        .assert()
+        .code(0);
+    let due = |home: &Path| {
+        medterm(home)
+            .env("MEDTERM_NOW", "2026-12-04T23:00:00Z")
+            .args(["due", "--json"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let cache = home.path().join("cache/states.bin");
+    assert!(
+        cache.exists(),
+        "the session writes the cache when it closes"
+    );
+    let warm = due(home.path());
+    std::fs::remove_dir_all(home.path().join("cache")).unwrap();
+    let cold = due(home.path());
+    assert_eq!(warm, cold);
+    assert!(cache.exists(), "a full replay writes the cache again");
+    std::fs::write(&cache, b"not a cache").unwrap();
+    assert_eq!(due(home.path()), cold);
+    // A new answer makes the cache stale: it is never used for other logs than its own.
+    medterm(home.path())
+        .arg("script")
+        .write_stdin("3\n")
+        .assert()
+        .code(0);
+    let after = due(home.path());
+    std::fs::remove_dir_all(home.path().join("cache")).unwrap();
+    assert_eq!(due(home.path()), after);
+    assert_ne!(after, cold);
+}

@@ -5,9 +5,8 @@ use anyhow::Context as _;
 use crate::cli::DueArgs;
 use crate::scheduler::Phase;
 use crate::settings::Settings;
-use crate::storage::reader;
 use crate::study::DeckSet;
-use crate::study::progress::{Library, Progress, todays_queue};
+use crate::study::progress::{Library, load_progress, todays_queue};
 use crate::text;
 
 use super::{Exit, Out};
@@ -35,10 +34,9 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
         }
     }
     let reviews = settings.data_dir.reviews_dir();
-    let history = reader::load(&reviews, library.items.iter().map(|i| i.key.as_str()))
-        .with_context(|| format!("cannot read the review logs in {}", reviews.display()))?;
     let cfg = settings.scheduler();
-    let progress = Progress::from_answers(&library, &history.cards, &history.answers, &cfg);
+    let (progress, report) = load_progress(&library, &settings.data_dir, &cfg)
+        .with_context(|| format!("cannot read the review logs in {}", reviews.display()))?;
     let today = settings.clock.day_of(settings.now);
     let decks = (!chosen.is_empty()).then_some(chosen.as_slice());
     let (items, queue) = todays_queue(
@@ -124,7 +122,7 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
             Some(key) => out.line(&format!("first card: {}", text::sanitize(key)))?,
             None => out.line("nothing is due: come back tomorrow")?,
         }
-        for d in &history.damage {
+        for d in &report.damage {
             eprintln!(
                 "medterm: warning: {}:{}: a review log line was skipped",
                 d.path.display(),

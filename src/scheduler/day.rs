@@ -27,6 +27,11 @@ impl StudyDay {
         self.0
     }
 
+    /// The inverse of [`StudyDay::number`].
+    pub fn from_number(n: i32) -> StudyDay {
+        StudyDay(n)
+    }
+
     /// Whole days from `earlier` to `self` (negative if `earlier` is later).
     pub fn days_since(self, earlier: StudyDay) -> i64 {
         i64::from(self.0) - i64::from(earlier.0)

@@ -2,6 +2,7 @@
 //! terminal.
 
 pub mod atomic;
+pub mod cache;
 pub mod config;
 pub mod deckfiles;
 pub mod history;

@@ -99,6 +99,8 @@ pub struct Progress {
     /// Cards in the history that no loaded deck has (a deck removed, a card renamed): their
     /// reviews are kept in the log and come back if the card does.
     pub unknown_cards: usize,
+    /// Those cards' states, kept for the cache.
+    pub unknown: Vec<(String, CardState)>,
 }
 
 impl Progress {
@@ -160,14 +162,126 @@ impl Progress {
             .map(|i| cards.seed(u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
         let mut states = replay_all(answers, &seeds, cfg);
-        let unknown_cards = states.len().saturating_sub(known);
         states.resize(known.max(states.len()), CardState::default());
-        states.truncate(known);
+        let unknown: Vec<(String, CardState)> = states
+            .drain(known..)
+            .enumerate()
+            .map(|(i, s)| {
+                (
+                    cards
+                        .key(u32::try_from(known + i).unwrap_or(u32::MAX))
+                        .to_owned(),
+                    s,
+                )
+            })
+            .collect();
         Progress {
             states,
-            unknown_cards,
+            unknown_cards: unknown.len(),
+            unknown,
         }
     }
+}
+
+/// What loading the progress found besides the states.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    pub damage: Vec<crate::storage::log::Damage>,
+    pub torn: Vec<(std::path::PathBuf, u64)>,
+    /// The logs and their sizes the states are a replay of.
+    pub files: Vec<(std::path::PathBuf, u64)>,
+    pub from_cache: bool,
+}
+
+/// The cache file.
+pub fn cache_path(dir: &crate::storage::DataDir) -> std::path::PathBuf {
+    dir.cache_dir().join("states.bin")
+}
+
+/// The progress from the cache when it is valid for the logs as they are, else from a full
+/// replay (which then becomes the cache, unless the logs are damaged: damage is reported on
+/// every start until it is dealt with).
+pub fn load_progress(
+    library: &Library,
+    dir: &crate::storage::DataDir,
+    cfg: &SchedulerConfig,
+) -> std::io::Result<(Progress, LoadReport)> {
+    use crate::storage::{cache, history::log_files, reader};
+    let reviews = dir.reviews_dir();
+    let files: Vec<(std::path::PathBuf, u64)> = log_files(&reviews)?
+        .into_iter()
+        .map(|p| {
+            let size = p.metadata().map(|m| m.len())?;
+            Ok((p, size))
+        })
+        .collect::<std::io::Result<_>>()?;
+    let key = cache::key(&files, cfg).ok();
+    let path = cache_path(dir);
+    if let Some(cached) = key.as_ref().and_then(|k| cache::load(&path, k)) {
+        let by_key: foldhash::HashMap<&str, &CardState> =
+            cached.iter().map(|(k, s)| (k.as_str(), s)).collect();
+        let states: Vec<CardState> = library
+            .items
+            .iter()
+            .map(|i| {
+                by_key
+                    .get(i.key.as_str())
+                    .map_or_else(CardState::default, |s| (*s).clone())
+            })
+            .collect();
+        let known: HashSet<&str> = library.items.iter().map(|i| i.key.as_str()).collect();
+        let unknown: Vec<(String, CardState)> = cached
+            .iter()
+            .filter(|(k, _)| !known.contains(k.as_str()))
+            .cloned()
+            .collect();
+        let progress = Progress {
+            states,
+            unknown_cards: unknown.len(),
+            unknown,
+        };
+        let report = LoadReport {
+            files,
+            from_cache: true,
+            ..LoadReport::default()
+        };
+        return Ok((progress, report));
+    }
+    let loaded = reader::load(&reviews, library.items.iter().map(|i| i.key.as_str()))?;
+    let progress = Progress::from_answers(library, &loaded.cards, &loaded.answers, cfg);
+    let report = LoadReport {
+        damage: loaded.damage,
+        torn: loaded.torn,
+        files: loaded.files,
+        from_cache: false,
+    };
+    if report.damage.is_empty() && report.torn.is_empty() {
+        save_cache(library, &progress, dir, cfg, &report.files);
+    }
+    Ok((progress, report))
+}
+
+/// Writes the cache for these states and logs. A cache is an optimisation: failing to write
+/// one (a read-only data dir) only means the next start replays.
+pub fn save_cache(
+    library: &Library,
+    progress: &Progress,
+    dir: &crate::storage::DataDir,
+    cfg: &SchedulerConfig,
+    files: &[(std::path::PathBuf, u64)],
+) {
+    let Ok(key) = crate::storage::cache::key(files, cfg) else {
+        return;
+    };
+    let states: Vec<(&str, &CardState)> = library
+        .items
+        .iter()
+        .zip(&progress.states)
+        .filter(|(_, s)| s.reps > 0 || s.suspended || s.buried_on.is_some())
+        .map(|(i, s)| (i.key.as_str(), s))
+        .chain(progress.unknown.iter().map(|(k, s)| (k.as_str(), s)))
+        .collect();
+    let _ = crate::storage::cache::save(&cache_path(dir), &key, &states);
 }
 
 /// Daily limits, overall and for each deck.

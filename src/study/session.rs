@@ -8,15 +8,13 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
+use super::DeckSet;
+use super::progress::{Library, Progress, load_progress, save_cache, todays_queue};
+use crate::scheduler::queue::Queue;
 use crate::scheduler::{CardState, Op, Outcome, Rating, SchedulerConfig, apply_op, preview};
 use crate::settings::Settings;
 use crate::storage::lock::{DataDirLock, LockError};
 use crate::storage::log::{Action, AppendError, Appender, Damage, Event, set_aside_torn_tail};
-use crate::storage::reader;
-
-use super::DeckSet;
-use super::progress::{Library, Progress, todays_queue};
-use crate::scheduler::queue::Queue;
 
 /// Something the student should know about the history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +81,10 @@ struct Done {
 }
 
 pub struct Session {
+    data_dir: crate::storage::DataDir,
+    /// The logs and sizes the states were loaded from.
+    opened_files: Vec<(PathBuf, u64)>,
+    own_log: PathBuf,
     pub library: Library,
     pub progress: Progress,
     pub cfg: SchedulerConfig,
@@ -119,8 +121,8 @@ impl Session {
             })?;
             writer = Some((lock, appender));
         }
-        let mut loaded = reader::load(&reviews, library.items.iter().map(|i| i.key.as_str()))
-            .map_err(OpenError::Read)?;
+        let cfg = settings.scheduler();
+        let (progress, mut loaded) = load_progress(&library, dir, &cfg).map_err(OpenError::Read)?;
         // A torn tail of our own log is set aside before we append after it; it held no
         // complete event, so what was loaded stands.
         for (log, offset) in std::mem::take(&mut loaded.torn) {
@@ -135,10 +137,16 @@ impl Session {
         if !loaded.damage.is_empty() {
             notices.push(Notice::Damaged(std::mem::take(&mut loaded.damage)));
         }
-        let cfg = settings.scheduler();
-        let progress = Progress::from_answers(&library, &loaded.cards, &loaded.answers, &cfg);
-        let last_time = loaded.answers.iter().map(|a| a.time).max();
+        let last_time = progress
+            .states
+            .iter()
+            .chain(progress.unknown.iter().map(|(_, s)| s))
+            .filter_map(|s| s.last_review)
+            .max();
         Ok(Session {
+            data_dir: dir.clone(),
+            opened_files: loaded.files,
+            own_log,
             library,
             progress,
             cfg,
@@ -278,6 +286,31 @@ impl Session {
         Ok(done.item)
     }
 
+    /// Writes the cache for the states as they are now, when this session's appends are the
+    /// only change to the logs since it opened (otherwise the next start replays).
+    fn save_cache(&self) {
+        let Ok(files) = crate::storage::history::log_files(&self.data_dir.reviews_dir()) else {
+            return;
+        };
+        let mut now = Vec::with_capacity(files.len());
+        for path in files {
+            let Ok(size) = path.metadata().map(|m| m.len()) else {
+                return;
+            };
+            if path != self.own_log && !self.opened_files.contains(&(path.clone(), size)) {
+                return;
+            }
+            now.push((path, size));
+        }
+        save_cache(
+            &self.library,
+            &self.progress,
+            &self.data_dir,
+            &self.cfg,
+            &now,
+        );
+    }
+
     /// Skips `item` until the next study day.
     pub fn bury(&mut self, item: u32, now: DateTime<Utc>) -> Result<(), SaveError> {
         let key = self.library.items[item as usize].key.clone();
@@ -303,5 +336,19 @@ impl Session {
         let time = self.last_time.unwrap_or(now);
         self.apply(item, op, time);
         Ok(())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if self.writer.is_some()
+            && self.read_only.is_none()
+            && !self
+                .notices
+                .iter()
+                .any(|n| matches!(n, Notice::Damaged(_) | Notice::TornTailElsewhere { .. }))
+        {
+            self.save_cache();
+        }
     }
 }

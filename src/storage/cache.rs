@@ -1,0 +1,353 @@
+//! `cache/states.bin`: the replayed card states, so a start with unchanged logs skips the
+//! replay. Derived data only: deleting `cache/` loses nothing.
+//!
+//! The cache is keyed so that it can never be stale: the code's cache format version, a hash
+//! of every scheduler setting, and for every log its name, size and a hash of its last 4 KiB.
+//! Logs only grow by appends, so an unchanged size and tail mean unchanged contents; any
+//! mismatch means a full replay, whose result then becomes the new cache.
+
+use std::fs::File;
+use std::hash::{BuildHasher as _, Hasher as _};
+use std::io::{self, Read as _, Seek as _, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::atomic;
+use crate::scheduler::{CardState, Due, Memory, Phase, SchedulerConfig, StudyDay, Zone};
+
+/// Bump when the encoding or the meaning of a state changes.
+const FORMAT: u32 = 1;
+const MAGIC: &[u8; 8] = b"MDTMSTAT";
+
+/// What the cache is valid for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheKey(pub u64);
+
+fn hasher() -> foldhash::quality::FixedState {
+    foldhash::quality::FixedState::with_seed(0x6d65_6474_6572_6d31)
+}
+
+/// The part of the key that says which logs, exactly, the states are a replay of.
+pub fn log_stamp(path: &Path, size: u64) -> io::Result<u64> {
+    let mut h = hasher().build_hasher();
+    h.write(
+        path.file_name()
+            .map(std::ffi::OsStr::as_encoded_bytes)
+            .unwrap_or_default(),
+    );
+    h.write_u64(size);
+    let mut f = File::open(path)?;
+    let from = size.saturating_sub(4096);
+    f.seek(SeekFrom::Start(from))?;
+    let mut tail = Vec::with_capacity(4096);
+    f.take(size - from).read_to_end(&mut tail)?;
+    if u64::try_from(tail.len()).ok() != Some(size - from) {
+        return Err(io::Error::other("log shrank while being stamped"));
+    }
+    h.write(&tail);
+    Ok(h.finish())
+}
+
+/// The key for states replayed from `logs` (path and size each) under `cfg`.
+pub fn key(logs: &[(PathBuf, u64)], cfg: &SchedulerConfig) -> io::Result<CacheKey> {
+    let mut h = hasher().build_hasher();
+    h.write_u32(FORMAT);
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    for w in cfg.params().weights() {
+        h.write_u64(w.to_bits());
+    }
+    h.write_u64(cfg.desired_retention().to_bits());
+    for s in cfg
+        .learning_steps
+        .iter()
+        .chain([&u32::MAX])
+        .chain(&cfg.relearning_steps)
+    {
+        h.write_u32(*s);
+    }
+    h.write_u32(cfg.maximum_interval);
+    h.write_u8(u8::from(cfg.fuzz));
+    h.write_u32(cfg.leech_threshold);
+    h.write_u32(cfg.clock.rollover_hour);
+    match cfg.clock.zone {
+        Zone::Named(tz) => h.write(tz.name().as_bytes()),
+        Zone::Local => h.write(b"local"),
+    }
+    let mut sorted: Vec<&(PathBuf, u64)> = logs.iter().collect();
+    sorted.sort();
+    for (path, size) in sorted {
+        h.write_u64(log_stamp(path, *size)?);
+    }
+    Ok(CacheKey(h.finish()))
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u16(&mut self, v: u16) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn i32(&mut self, v: i32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn i64(&mut self, v: i64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn time(&mut self, t: Option<DateTime<Utc>>) {
+        match t {
+            Some(t) => {
+                self.u8(1);
+                self.i64(t.timestamp());
+                self.u32(t.timestamp_subsec_nanos());
+            }
+            None => self.u8(0),
+        }
+    }
+    fn day(&mut self, d: Option<StudyDay>) {
+        self.i32(d.map_or(i32::MIN, StudyDay::number));
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+/// Bytes that do not decode: the cache is ignored and rebuilt.
+#[derive(Debug)]
+struct Unusable;
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take::<1>().map(|b| b[0])
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take().map(u16::from_le_bytes)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+    fn i32(&mut self) -> Option<i32> {
+        self.take().map(i32::from_le_bytes)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        self.take().map(u64::from_le_bytes)
+    }
+    fn i64(&mut self) -> Option<i64> {
+        self.take().map(i64::from_le_bytes)
+    }
+    /// `Err` when the bytes are not a time: the cache is unusable.
+    fn time(&mut self) -> Result<Option<DateTime<Utc>>, Unusable> {
+        match self.u8().ok_or(Unusable)? {
+            0 => Ok(None),
+            1 => {
+                let (s, n) = (self.i64().ok_or(Unusable)?, self.u32().ok_or(Unusable)?);
+                DateTime::from_timestamp(s, n).map(Some).ok_or(Unusable)
+            }
+            _ => Err(Unusable),
+        }
+    }
+    fn day(&mut self) -> Result<Option<StudyDay>, Unusable> {
+        let d = self.i32().ok_or(Unusable)?;
+        Ok((d != i32::MIN).then(|| StudyDay::from_number(d)))
+    }
+    fn bytes(&mut self, n: usize) -> Option<&[u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+}
+
+fn encode_state(w: &mut Writer, s: &CardState) {
+    w.u8(match s.phase {
+        Phase::New => 0,
+        Phase::Learning => 1,
+        Phase::Review => 2,
+        Phase::Relearning => 3,
+    });
+    w.u16(s.step.unwrap_or(u16::MAX));
+    match s.memory {
+        Some(m) => {
+            w.u8(1);
+            w.u64(m.stability.to_bits());
+            w.u64(m.difficulty.to_bits());
+        }
+        None => w.u8(0),
+    }
+    match s.due {
+        Due::Unseen => w.u8(0),
+        Due::At(t) => {
+            w.u8(1);
+            w.time(Some(t));
+        }
+        Due::Day(d) => {
+            w.u8(2);
+            w.day(Some(d));
+        }
+    }
+    w.u32(s.interval_days.unwrap_or(u32::MAX));
+    w.time(s.last_review);
+    w.day(s.last_day);
+    w.u32(s.reps);
+    w.u32(s.lapses);
+    w.u8(u8::from(s.suspended) | (u8::from(s.leech) << 1));
+    w.day(s.buried_on);
+    w.day(s.first_day);
+    w.u16(s.reviews_on_last_day);
+}
+
+fn decode_state(r: &mut Reader<'_>) -> Option<CardState> {
+    let phase = match r.u8()? {
+        0 => Phase::New,
+        1 => Phase::Learning,
+        2 => Phase::Review,
+        3 => Phase::Relearning,
+        _ => return None,
+    };
+    let step = Some(r.u16()?).filter(|&s| s != u16::MAX);
+    let memory = match r.u8()? {
+        0 => None,
+        1 => Some(Memory {
+            stability: f64::from_bits(r.u64()?),
+            difficulty: f64::from_bits(r.u64()?),
+        }),
+        _ => return None,
+    };
+    let due = match r.u8()? {
+        0 => Due::Unseen,
+        1 => Due::At(r.time().ok()??),
+        2 => Due::Day(r.day().ok()??),
+        _ => return None,
+    };
+    let interval_days = Some(r.u32()?).filter(|&d| d != u32::MAX);
+    let last_review = r.time().ok()?;
+    let last_day = r.day().ok()?;
+    let reps = r.u32()?;
+    let lapses = r.u32()?;
+    let flags = r.u8()?;
+    Some(CardState {
+        phase,
+        step,
+        memory,
+        due,
+        interval_days,
+        last_review,
+        last_day,
+        reps,
+        lapses,
+        suspended: flags & 1 != 0,
+        leech: flags & 2 != 0,
+        buried_on: r.day().ok()?,
+        first_day: r.day().ok()?,
+        reviews_on_last_day: r.u16()?,
+    })
+}
+
+/// Cached states by card key.
+pub type CachedStates = Vec<(String, CardState)>;
+
+/// Writes the states (atomically: a crash leaves the old cache or the new one).
+pub fn save(path: &Path, key: &CacheKey, states: &[(&str, &CardState)]) -> io::Result<()> {
+    let mut w = Writer(Vec::with_capacity(16 + states.len() * 96));
+    w.0.extend_from_slice(MAGIC);
+    w.u32(FORMAT);
+    w.u64(key.0);
+    w.u64(states.len() as u64);
+    for (card, state) in states {
+        w.u32(u32::try_from(card.len()).unwrap_or(u32::MAX));
+        w.0.extend_from_slice(card.as_bytes());
+        encode_state(&mut w, state);
+    }
+    atomic::write_file(path, &w.0)
+}
+
+/// The cached states, if the cache exists and is for exactly `key`.
+pub fn load(path: &Path, key: &CacheKey) -> Option<CachedStates> {
+    let bytes = std::fs::read(path).ok()?;
+    let mut r = Reader(&bytes);
+    if r.take::<8>()? != *MAGIC || r.u32()? != FORMAT || r.u64()? != key.0 {
+        return None;
+    }
+    let n = usize::try_from(r.u64()?).ok()?;
+    let mut out = Vec::with_capacity(n.min(bytes.len() / 40));
+    for _ in 0..n {
+        let len = usize::try_from(r.u32()?).ok()?;
+        let card = std::str::from_utf8(r.bytes(len)?).ok()?.to_owned();
+        out.push((card, decode_state(&mut r)?));
+    }
+    r.0.is_empty().then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::DayClock;
+
+    #[test]
+    fn states_round_trip_and_any_change_of_a_log_or_a_setting_changes_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("a.jsonl");
+        std::fs::write(&log, b"{}\n").unwrap();
+        let cfg = SchedulerConfig::new(DayClock::new(Zone::Named(chrono_tz::UTC), 4));
+        let k = key(&[(log.clone(), 3)], &cfg).unwrap();
+        let state = CardState {
+            phase: Phase::Relearning,
+            step: Some(0),
+            memory: Some(Memory {
+                stability: 1.5,
+                difficulty: 7.25,
+            }),
+            due: Due::At("2026-12-04T10:00:00.123456789Z".parse().unwrap()),
+            last_day: Some("2026-12-04".parse().unwrap()),
+            reps: 9,
+            lapses: 2,
+            leech: true,
+            reviews_on_last_day: 3,
+            ..CardState::default()
+        };
+        let path = dir.path().join("cache/states.bin");
+        save(
+            &path,
+            &k,
+            &[("d:a", &state), ("d:b", &CardState::default())],
+        )
+        .unwrap();
+        let back = load(&path, &k).unwrap();
+        assert_eq!(
+            back,
+            vec![
+                ("d:a".to_owned(), state),
+                ("d:b".to_owned(), CardState::default())
+            ]
+        );
+
+        std::fs::write(&log, b"{}\n{}\n").unwrap();
+        assert_ne!(key(&[(log.clone(), 6)], &cfg).unwrap(), k);
+        std::fs::write(&log, b"{]\n").unwrap();
+        assert_ne!(
+            key(&[(log.clone(), 3)], &cfg).unwrap(),
+            k,
+            "same size, other tail"
+        );
+        std::fs::write(&log, b"{}\n").unwrap();
+        let mut other = cfg.clone();
+        other.set_desired_retention(0.85);
+        assert_ne!(key(&[(log.clone(), 3)], &other).unwrap(), k);
+        assert_eq!(key(&[(log, 3)], &cfg).unwrap(), k);
+        assert!(load(&path, &CacheKey(k.0 ^ 1)).is_none());
+        std::fs::write(&path, b"MDTMSTAT garbage").unwrap();
+        assert!(load(&path, &k).is_none());
+    }
+}
