@@ -273,3 +273,32 @@ fn the_cache_gives_what_a_full_replay_gives_and_deleting_it_loses_nothing() {
     assert_eq!(due(home.path()), after);
     assert_ne!(after, cold);
 }
+
+#[test]
+fn a_log_replaced_under_the_session_is_not_written_and_the_session_goes_read_only() {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = spawn_script(home.path());
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdin.write_all(b"3\n").unwrap();
+    stdin.flush().unwrap();
+    out.read_line(&mut line).unwrap();
+    assert!(line.starts_with("saved "), "{line}");
+    // A sync tool puts another copy in its place.
+    let log = home.path().join("reviews/laptop.jsonl");
+    let copy = home.path().join("reviews/copy.tmp");
+    std::fs::copy(&log, &copy).unwrap();
+    std::fs::rename(&copy, &log).unwrap();
+    for _ in 0..2 {
+        stdin.write_all(b"3\n").unwrap();
+        stdin.flush().unwrap();
+        line.clear();
+        out.read_line(&mut line).unwrap();
+        assert!(line.starts_with("error: "), "{line}");
+    }
+    assert!(line.contains("read-only"), "{line}");
+    drop(stdin);
+    child.wait().unwrap();
+    assert_eq!(log_reviews(home.path()), 1);
+}
