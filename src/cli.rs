@@ -59,6 +59,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Study now: the given decks, or all of them
+    Study(StudyArgs),
     /// Check deck files and report every problem with its line and column
     Check(CheckArgs),
     /// List the loaded decks
@@ -146,6 +148,13 @@ pub struct ReplayArgs {
     /// Fuzz intervals (deterministically, as a study session does)
     #[arg(long)]
     pub fuzz: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StudyArgs {
+    /// Only these decks [default: all]
+    #[arg(value_name = "DECK_ID")]
+    pub deck_ids: Vec<String>,
 }
 
 #[derive(Debug, Args)]

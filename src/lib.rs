@@ -12,6 +12,7 @@ pub mod settings;
 pub mod storage;
 pub mod study;
 pub mod text;
+pub mod ui;
 #[doc(hidden)]
 pub mod workload;
 
@@ -70,7 +71,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<Exit> {
             out.flush()?;
             Ok(Exit::Ok)
         }
-        // The TUI comes with its own issue; until then the deck list is the front door.
-        None => commands::decks::run(&settings, &cli::DecksArgs { json: false }),
+        Some(cli::Command::Study(args)) => ui::run::run(&settings, Some(&args.deck_ids)),
+        None => ui::run::run(&settings, None),
     }
 }

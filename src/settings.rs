@@ -20,6 +20,8 @@ pub struct Settings {
     pub extra_decks: Vec<PathBuf>,
     pub color: ColorChoice,
     pub now: DateTime<Utc>,
+    /// `--now` was given: the clock stands still at `now` (tests, demos).
+    pub now_fixed: bool,
     /// Study days: the `TZ` time zone (else the system's) and the rollover hour.
     pub clock: DayClock,
     pub config: Config,
@@ -110,10 +112,15 @@ impl Settings {
             extra_decks: args.deck_paths.clone(),
             color: args.color,
             now,
+            now_fixed: args.now.is_some(),
             clock,
             config,
             device,
         })
+    }
+
+    pub fn config_now_fixed(&self) -> bool {
+        self.now_fixed
     }
 
     /// The scheduler as configured.

@@ -1,0 +1,296 @@
+//! The app's state and its update step: `update(&mut App, Action) -> Vec<Effect>`. Pure: the
+//! effects (save an answer, undo, quit) are carried out by the loop through the study
+//! session, whose results come back as new view data.
+
+/// What a key means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Reveal,
+    Again,
+    Hard,
+    Good,
+    Easy,
+    Undo,
+    Skip,
+    Suspend,
+    Edit,
+    Help,
+    Up,
+    Down,
+    Quit,
+    /// Ctrl-C: leave from anywhere.
+    ForceQuit,
+}
+
+impl Action {
+    /// The name used in config.toml's `[keys]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Reveal => "reveal",
+            Action::Again => "again",
+            Action::Hard => "hard",
+            Action::Good => "good",
+            Action::Easy => "easy",
+            Action::Undo => "undo",
+            Action::Skip => "skip",
+            Action::Suspend => "suspend",
+            Action::Edit => "edit",
+            Action::Help => "help",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::Quit | Action::ForceQuit => "quit",
+        }
+    }
+
+    fn grade(self) -> Option<u8> {
+        match self {
+            Action::Again => Some(1),
+            Action::Hard => Some(2),
+            Action::Good => Some(3),
+            Action::Easy => Some(4),
+            _ => None,
+        }
+    }
+}
+
+/// What the loop must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Start a session on this deck (by index), or all decks.
+    Study(Option<u32>),
+    /// Save a grade (1-4) for the card on screen, `ms` after it was shown.
+    Grade(u8),
+    Undo,
+    Skip,
+    Suspend,
+    /// Back to the home screen (refresh its counts).
+    Home,
+    Quit,
+}
+
+/// One line of the home screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckRow {
+    pub id: String,
+    pub name: String,
+    pub new: u32,
+    pub learning: u32,
+    pub review: u32,
+}
+
+/// A card, ready to show (all text still untrusted: the view sanitizes it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CardView {
+    pub deck: String,
+    pub kind: String,
+    /// Meaning -> term.
+    pub reversed: bool,
+    pub prompt: String,
+    pub answer: String,
+    pub example: Option<String>,
+    /// A term's parts: (part, meaning).
+    pub parts: Vec<(String, String)>,
+    /// Look-alikes: (front, meaning).
+    pub confusables: Vec<(String, String)>,
+    pub note: Option<String>,
+    /// "Do Not Use (The Joint Commission)" or "error-prone (ISMP)", and what to write instead.
+    pub caution: Option<(String, String)>,
+    /// `path:line`.
+    pub location: String,
+    /// The four buttons' waits: `1m`, `6m`, `10m`, `8d`.
+    pub waits: [String; 4],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub new: u32,
+    pub learning: u32,
+    pub review: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Study {
+        card: Option<Box<CardView>>,
+        revealed: bool,
+        counts: Counts,
+    },
+    Summary {
+        studied: u32,
+        correct: u32,
+        seconds: u64,
+        next: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct App {
+    pub screen: Screen,
+    pub help: bool,
+    /// Shown in place of the help line until the next key: where a card is defined, a
+    /// save error.
+    pub message: Option<String>,
+    /// Deck errors, a damaged log, a read-only session.
+    pub banner: Vec<String>,
+    pub decks: Vec<DeckRow>,
+    /// Index into `decks`, or `decks.len()` for "all decks".
+    pub selected: usize,
+    pub today_reviews: u32,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(decks: Vec<DeckRow>, banner: Vec<String>) -> App {
+        App {
+            screen: Screen::Home,
+            help: false,
+            message: None,
+            banner,
+            decks,
+            selected: 0,
+            today_reviews: 0,
+            quit: false,
+        }
+    }
+}
+
+/// Applies one action.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    if action == Action::ForceQuit {
+        app.quit = true;
+        return vec![Effect::Quit];
+    }
+    app.message = None;
+    if app.help {
+        // Any key closes the help; quit and help do only that.
+        app.help = false;
+        return Vec::new();
+    }
+    if action == Action::Help {
+        app.help = true;
+        return Vec::new();
+    }
+    match &mut app.screen {
+        Screen::Home => match action {
+            Action::Up => {
+                app.selected = app.selected.saturating_sub(1);
+                Vec::new()
+            }
+            Action::Down => {
+                app.selected = (app.selected + 1).min(app.decks.len());
+                Vec::new()
+            }
+            Action::Reveal => {
+                let deck = (app.selected < app.decks.len())
+                    .then(|| u32::try_from(app.selected).unwrap_or(0));
+                vec![Effect::Study(deck)]
+            }
+            Action::Quit => {
+                app.quit = true;
+                vec![Effect::Quit]
+            }
+            _ => Vec::new(),
+        },
+        Screen::Study { card, revealed, .. } => match action {
+            Action::Quit => vec![Effect::Home],
+            Action::Undo => vec![Effect::Undo],
+            _ if card.is_none() => Vec::new(),
+            Action::Reveal if !*revealed => {
+                *revealed = true;
+                Vec::new()
+            }
+            a if a.grade().is_some() && *revealed => vec![Effect::Grade(a.grade().unwrap_or(3))],
+            // Grading before the answer is shown would be guessing: reveal first.
+            a if a.grade().is_some() => {
+                *revealed = true;
+                Vec::new()
+            }
+            Action::Skip => vec![Effect::Skip],
+            Action::Suspend => vec![Effect::Suspend],
+            Action::Edit => {
+                app.message = card.as_ref().map(|c| format!("defined at {}", c.location));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Screen::Summary { .. } => match action {
+            Action::Quit | Action::Reveal => vec![Effect::Home],
+            _ => Vec::new(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn studying() -> App {
+        let mut app = App::new(
+            vec![DeckRow {
+                id: "prefixes".into(),
+                name: "Prefixes".into(),
+                new: 20,
+                learning: 0,
+                review: 0,
+            }],
+            Vec::new(),
+        );
+        app.screen = Screen::Study {
+            card: Some(Box::new(CardView {
+                prompt: "brady-".into(),
+                answer: "slow".into(),
+                location: "built-in:prefixes.toml:12".into(),
+                ..CardView::default()
+            })),
+            revealed: false,
+            counts: Counts::default(),
+        };
+        app
+    }
+
+    #[test]
+    fn home_selects_a_deck_or_all_and_starts_studying() {
+        let mut app = studying();
+        app.screen = Screen::Home;
+        assert_eq!(update(&mut app, Action::Reveal), [Effect::Study(Some(0))]);
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Down);
+        assert_eq!(app.selected, 1, "the last row is all decks");
+        assert_eq!(update(&mut app, Action::Reveal), [Effect::Study(None)]);
+        assert_eq!(update(&mut app, Action::Quit), [Effect::Quit]);
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn a_card_is_revealed_before_it_is_graded() {
+        let mut app = studying();
+        assert!(update(&mut app, Action::Good).is_empty());
+        assert!(matches!(app.screen, Screen::Study { revealed: true, .. }));
+        assert_eq!(update(&mut app, Action::Good), [Effect::Grade(3)]);
+        assert_eq!(update(&mut app, Action::Again), [Effect::Grade(1)]);
+    }
+
+    #[test]
+    fn help_edit_skip_suspend_undo_and_leaving() {
+        let mut app = studying();
+        update(&mut app, Action::Help);
+        assert!(app.help);
+        assert!(
+            update(&mut app, Action::Good).is_empty(),
+            "a key closes the help"
+        );
+        assert!(!app.help);
+        update(&mut app, Action::Edit);
+        assert_eq!(
+            app.message.as_deref(),
+            Some("defined at built-in:prefixes.toml:12")
+        );
+        assert_eq!(update(&mut app, Action::Skip), [Effect::Skip]);
+        assert_eq!(app.message, None);
+        assert_eq!(update(&mut app, Action::Suspend), [Effect::Suspend]);
+        assert_eq!(update(&mut app, Action::Undo), [Effect::Undo]);
+        assert_eq!(update(&mut app, Action::Quit), [Effect::Home]);
+        assert_eq!(update(&mut app, Action::ForceQuit), [Effect::Quit]);
+    }
+}

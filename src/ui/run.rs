@@ -1,0 +1,390 @@
+//! The loop: read a key, map it, update, carry out the effects through the study session,
+//! draw. Blocking, no async runtime. `ratatui::init` installs a panic hook that restores the
+//! terminal first; the terminal is restored on every way out.
+
+use std::io::IsTerminal as _;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{self, Event, KeyEventKind};
+use foldhash::HashMap;
+
+use super::app::{self, App, CardView, Counts, DeckRow, Effect, Screen};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use super::view;
+use crate::cli::ColorChoice;
+use crate::commands::Exit;
+use crate::deck::{Caution, Kind};
+use crate::scheduler::queue::DoneToday;
+use crate::scheduler::{Phase, Rating};
+use crate::settings::Settings;
+use crate::study::progress::DailyLimits;
+use crate::study::session::{OpenError, Session};
+
+/// Card fronts (and variants) to their text, for parts and look-alikes.
+struct Lookup {
+    word_parts: HashMap<String, (String, String)>,
+    any: HashMap<String, (String, String)>,
+}
+
+impl Lookup {
+    fn new(session: &Session) -> Lookup {
+        let mut word_parts = HashMap::default();
+        let mut any = HashMap::default();
+        for deck in &session.library.decks.loaded.decks {
+            for card in &deck.cards {
+                for name in std::iter::once(&card.front).chain(&card.variants) {
+                    let entry = (card.front.clone(), card.back.clone());
+                    if card.kind.is_word_part() {
+                        word_parts
+                            .entry(name.to_lowercase())
+                            .or_insert_with(|| entry.clone());
+                    }
+                    any.entry(name.to_lowercase()).or_insert(entry);
+                }
+            }
+        }
+        Lookup { word_parts, any }
+    }
+}
+
+struct Driver<'s> {
+    settings: &'s Settings,
+    session: Session,
+    lookup: Lookup,
+    limits: DailyLimits,
+    decks: Option<Vec<u32>>,
+    current: Option<u32>,
+    shown_at: Instant,
+    studied: u32,
+    correct: u32,
+    started: Instant,
+}
+
+impl Driver<'_> {
+    fn now(&self) -> DateTime<Utc> {
+        if self.settings.config_now_fixed() {
+            self.settings.now
+        } else {
+            Utc::now()
+        }
+    }
+
+    fn card_view(&self, item: u32) -> CardView {
+        let lib = &self.session.library;
+        let it = &lib.items[item as usize];
+        let deck = lib.deck_of(it);
+        let card = lib.card_of(it);
+        let (prompt, answer) = if it.reversed {
+            let mut front = card.front.clone();
+            if !card.variants.is_empty() {
+                front = format!("{front} (also {})", card.variants.join(", "));
+            }
+            (card.back.clone(), front)
+        } else {
+            (card.front.clone(), card.back.clone())
+        };
+        let parts = card
+            .parts
+            .iter()
+            .map(|p| {
+                let meaning = self
+                    .lookup
+                    .word_parts
+                    .get(&p.to_lowercase())
+                    .map_or_else(String::new, |(_, m)| m.clone());
+                (p.clone(), meaning)
+            })
+            .collect();
+        let confusables = card
+            .confused_with
+            .iter()
+            .map(|c| {
+                self.lookup
+                    .any
+                    .get(&c.to_lowercase())
+                    .cloned()
+                    .unwrap_or_else(|| (c.clone(), String::new()))
+            })
+            .collect();
+        let caution = card.caution.map(|c| {
+            let list = match c {
+                Caution::DoNotUse => "on The Joint Commission's Do Not Use list",
+                Caution::ErrorProne => "on ISMP's list of error-prone abbreviations",
+            };
+            (list.to_owned(), card.instead.clone().unwrap_or_default())
+        });
+        let now = self.now();
+        let waits = self.session.preview(item, now).map(|o| o.wait.short());
+        CardView {
+            deck: deck.name.clone(),
+            kind: if card.kind == Kind::Other {
+                "card".into()
+            } else {
+                card.kind.label().into()
+            },
+            reversed: it.reversed,
+            prompt,
+            answer,
+            example: card.example.clone(),
+            parts,
+            confusables,
+            note: card.note.clone(),
+            caution,
+            location: format!("{}:{}", deck.origin, card.line),
+            waits,
+        }
+    }
+
+    /// The next card and the session's counts.
+    fn next(&mut self, app: &mut App) {
+        let now = self.now();
+        let (items, queue) = self.session.queue(self.decks.as_deref(), &self.limits, now);
+        let counts = Counts {
+            new: queue.new_count,
+            learning: u32::try_from(queue.learning.len() + queue.ahead.len()).unwrap_or(u32::MAX),
+            review: queue.review_count,
+        };
+        self.current = queue.first().map(|q| items[q as usize]);
+        if self.current.is_none() && self.studied > 0 {
+            app.screen = Screen::Summary {
+                studied: self.studied,
+                correct: self.correct,
+                seconds: self.started.elapsed().as_secs(),
+                next: "come back tomorrow: everything due today is done".into(),
+            };
+            return;
+        }
+        self.shown_at = Instant::now();
+        app.screen = Screen::Study {
+            card: self.current.map(|i| Box::new(self.card_view(i))),
+            revealed: false,
+            counts,
+        };
+    }
+
+    fn show(&mut self, app: &mut App, item: u32) {
+        self.current = Some(item);
+        self.shown_at = Instant::now();
+        if let Screen::Study { card, revealed, .. } = &mut app.screen {
+            *card = Some(Box::new(self.card_view(item)));
+            *revealed = false;
+        }
+    }
+
+    fn refresh_home(&mut self, app: &mut App) {
+        let now = self.now();
+        let lib = &self.session.library;
+        // Each deck's counts are what studying it alone would give today.
+        let mut rows = Vec::with_capacity(lib.decks.loaded.decks.len());
+        for (d, deck) in lib.decks.loaded.decks.iter().enumerate() {
+            let d = u32::try_from(d).unwrap_or(u32::MAX);
+            let (items, queue) = self.session.queue(Some(&[d]), &self.limits, now);
+            let learning = queue
+                .learning
+                .iter()
+                .chain(&queue.ahead)
+                .filter(|&&q| {
+                    self.session.progress.states[items[q as usize] as usize].phase != Phase::New
+                })
+                .count();
+            rows.push(DeckRow {
+                id: deck.id.clone(),
+                name: deck.name.clone(),
+                new: queue.new_count,
+                learning: u32::try_from(learning).unwrap_or(u32::MAX),
+                review: queue.review_count,
+            });
+        }
+        let today = self.session.cfg.clock.day_of(now);
+        let cards: Vec<_> = lib
+            .items
+            .iter()
+            .map(|i| crate::scheduler::queue::QueueCard {
+                deck: i.deck,
+                group: 0,
+                key_hash: 0,
+            })
+            .collect();
+        let done = DoneToday::from_states(&cards, &self.session.progress.states, today);
+        app.today_reviews = done.new.iter().sum::<u32>() + done.reviews.iter().sum::<u32>();
+        app.decks = rows;
+        app.selected = app.selected.min(app.decks.len());
+        app.screen = Screen::Home;
+    }
+
+    fn perform(&mut self, app: &mut App, effect: Effect) {
+        let now = self.now();
+        let result = match effect {
+            Effect::Quit => return,
+            Effect::Home => {
+                self.refresh_home(app);
+                return;
+            }
+            Effect::Study(deck) => {
+                self.decks = deck.map(|d| vec![d]);
+                self.studied = 0;
+                self.correct = 0;
+                self.started = Instant::now();
+                app.screen = Screen::Study {
+                    card: None,
+                    revealed: false,
+                    counts: Counts::default(),
+                };
+                self.next(app);
+                return;
+            }
+            Effect::Grade(g) => {
+                let Some(item) = self.current else { return };
+                let rating = Rating::from_number(u64::from(g)).unwrap_or(Rating::Good);
+                let ms = u64::try_from(self.shown_at.elapsed().as_millis()).unwrap_or(u64::MAX);
+                self.session.answer(item, rating, ms, now).map(|()| {
+                    self.studied += 1;
+                    self.correct += u32::from(rating != Rating::Again);
+                })
+            }
+            Effect::Undo => match self.session.undo(now) {
+                Ok(item) => {
+                    self.studied = self.studied.saturating_sub(1);
+                    self.show(app, item);
+                    app.message = Some("undone".into());
+                    return;
+                }
+                Err(e) => Err(e),
+            },
+            Effect::Skip => match self.current {
+                Some(item) => self.session.bury(item, now),
+                None => return,
+            },
+            Effect::Suspend => match self.current {
+                Some(item) => self.session.set_suspended(item, true, now),
+                None => return,
+            },
+        };
+        match result {
+            Ok(()) => self.next(app),
+            Err(e) => {
+                app.message = Some(e.to_string());
+                if let Some(reason) = self.session.read_only_reason() {
+                    let line = format!("read-only: {reason}");
+                    if !app.banner.contains(&line) {
+                        app.banner.push(line);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn theme_for(settings: &Settings) -> Theme {
+    let color = match settings.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    Theme::named(&settings.config.theme.value, color)
+}
+
+/// Opens the app: on the home screen, or studying `decks` straight away.
+pub fn run(settings: &Settings, study: Option<&[String]>) -> anyhow::Result<Exit> {
+    let session = match Session::open(settings, true) {
+        Ok(s) => s,
+        Err(OpenError::Lock(e)) => {
+            eprintln!("medterm: {e}");
+            return Ok(Exit::Failure);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let (keys, key_problems) = Keymap::with_overrides(&settings.config.keys);
+    let mut banner: Vec<String> = Vec::new();
+    let errors =
+        session.library.decks.loaded.error_count() + session.library.decks.unreadable.len();
+    if errors > 0 {
+        banner.push(format!(
+            "{errors} deck error(s): run `medterm check` to see where"
+        ));
+    }
+    banner.extend(
+        session
+            .notices
+            .iter()
+            .map(crate::study::session::Notice::message),
+    );
+    banner.extend(key_problems);
+    let mut decks = None;
+    if let Some(ids) = study {
+        let mut chosen = Vec::new();
+        for id in ids {
+            match session.library.deck_index(id) {
+                Some(d) => chosen.push(d),
+                None => {
+                    eprintln!("medterm: no deck `{id}`; `medterm decks` lists them");
+                    return Ok(Exit::BadInput);
+                }
+            }
+        }
+        decks = Some(chosen).filter(|c| !c.is_empty());
+    }
+    let theme = theme_for(settings);
+    let mut driver = Driver {
+        settings,
+        lookup: Lookup::new(&session),
+        session,
+        limits: settings.limits(),
+        decks: None,
+        current: None,
+        shown_at: Instant::now(),
+        studied: 0,
+        correct: 0,
+        started: Instant::now(),
+    };
+    let mut app = App::new(Vec::new(), banner);
+    driver.refresh_home(&mut app);
+    if study.is_some() {
+        driver.decks = decks;
+        driver.started = Instant::now();
+        app.screen = Screen::Study {
+            card: None,
+            revealed: false,
+            counts: Counts::default(),
+        };
+        driver.next(&mut app);
+    }
+
+    let mut terminal = ratatui::init();
+    let result = (|| -> anyhow::Result<()> {
+        loop {
+            terminal.draw(|f| view::render(&app, &keys, &theme, f))?;
+            // One key at a time, then whatever is already queued, then one draw.
+            let mut pending = vec![event::read()?];
+            while event::poll(std::time::Duration::ZERO)? {
+                pending.push(event::read()?);
+            }
+            for ev in pending {
+                let Event::Key(key) = ev else { continue };
+                if key.kind != KeyEventKind::Press {
+                    continue;
+                }
+                match keys.action(key) {
+                    Some(action) => {
+                        for effect in app::update(&mut app, action) {
+                            driver.perform(&mut app, effect);
+                        }
+                    }
+                    // Any key closes the help, bound or not.
+                    None => app.help = false,
+                }
+                if app.quit {
+                    return Ok(());
+                }
+            }
+        }
+    })();
+    ratatui::restore();
+    result?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,499 @@
+//! Drawing: `render(&App, &Theme, &mut Frame)`. Every piece of deck text goes through
+//! `text::sanitize`, so no control character or escape sequence reaches the terminal; widths
+//! are display widths.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::app::{App, CardView, Screen};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use crate::text::sanitize;
+
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+fn s(t: &str) -> String {
+    sanitize(t).into_owned()
+}
+
+pub fn render(app: &App, keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!("make it at least {MIN_WIDTH}x{MIN_HEIGHT}");
+        frame.render_widget(
+            Paragraph::new(msg).style(theme.warning),
+            Rect { height: 1, ..area },
+        );
+        return;
+    }
+    let banner_height = u16::try_from(app.banner.len().min(3)).unwrap_or(3);
+    let [banner, body, footer] = Layout::vertical([
+        Constraint::Length(banner_height),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let lines: Vec<Line<'_>> = app
+        .banner
+        .iter()
+        .take(3)
+        .map(|b| Line::styled(format!("⚠ {}", s(b)), theme.warning))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), banner);
+    match &app.screen {
+        Screen::Home => home(app, theme, frame, body),
+        Screen::Study {
+            card,
+            revealed,
+            counts,
+        } => {
+            let title = format!(
+                " new {} · learning {} · review {} ",
+                counts.new, counts.learning, counts.review
+            );
+            study(card.as_deref(), *revealed, &title, keys, theme, frame, body);
+        }
+        Screen::Summary {
+            studied,
+            correct,
+            seconds,
+            next,
+        } => {
+            let pct = if *studied == 0 {
+                0
+            } else {
+                correct * 100 / studied
+            };
+            let text = vec![
+                Line::styled("Session done", theme.title),
+                Line::raw(""),
+                Line::raw(format!("cards studied: {studied}")),
+                Line::raw(format!("correct: {pct}% ({correct} of {studied})")),
+                Line::raw(format!("time: {}m {:02}s", seconds / 60, seconds % 60)),
+                Line::raw(format!("next: {}", s(next))),
+                Line::raw(""),
+                Line::styled("press enter to go back", theme.muted),
+            ];
+            frame.render_widget(
+                Paragraph::new(text).block(Block::bordered().title(" medterm ")),
+                body,
+            );
+        }
+    }
+    let help_line = match &app.message {
+        Some(m) => Line::styled(s(m), theme.accent),
+        None => Line::styled(footer_hint(app, keys), theme.muted),
+    };
+    frame.render_widget(Paragraph::new(help_line), footer);
+    if app.help {
+        help(keys, theme, frame, area);
+    }
+}
+
+fn footer_hint(app: &App, keys: &Keymap) -> String {
+    use super::app::Action as A;
+    let k = |a| keys.keys_of(a);
+    match app.screen {
+        Screen::Home => format!(
+            "{} study · {}/{} move · {} help · {} quit",
+            k(A::Reveal),
+            k(A::Up),
+            k(A::Down),
+            k(A::Help),
+            k(A::Quit)
+        ),
+        Screen::Study {
+            revealed: false, ..
+        } => format!(
+            "{} reveal · {} undo · {} skip · {} help · {} home",
+            k(A::Reveal),
+            k(A::Undo),
+            k(A::Skip),
+            k(A::Help),
+            k(A::Quit)
+        ),
+        Screen::Study { revealed: true, .. } => format!(
+            "{}-{} grade · {} undo · {} suspend · {} edit · {} help",
+            k(A::Again),
+            k(A::Easy),
+            k(A::Undo),
+            k(A::Suspend),
+            k(A::Edit),
+            k(A::Help)
+        ),
+        Screen::Summary { .. } => format!("{} home", k(A::Reveal)),
+    }
+}
+
+fn home(app: &App, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let mut lines = vec![
+        Line::styled(format!("today: {} reviews", app.today_reviews), theme.title),
+        Line::raw(""),
+        Line::styled(
+            format!(
+                "   {:<28} {:>5} {:>8} {:>6}",
+                "deck", "new", "learning", "due"
+            ),
+            theme.muted,
+        ),
+    ];
+    // "All decks" has no counts of its own: the daily limits apply across decks.
+    let rows = app
+        .decks
+        .iter()
+        .map(|d| (s(&d.name), Some((d.new, d.learning, d.review))))
+        .chain([("All decks".to_owned(), None)]);
+    for (i, (name, counts)) in rows.enumerate() {
+        let selected = i == app.selected;
+        let marker = if selected { "▸ " } else { "  " };
+        let name: String = truncate(&name, 28);
+        let pad = " ".repeat(28usize.saturating_sub(crate::text::width(&name)));
+        let style = if selected {
+            theme.selection
+        } else {
+            theme.base
+        };
+        let Some((new, learning, review)) = counts else {
+            lines.push(Line::styled(format!("{marker} {name}{pad}"), style));
+            continue;
+        };
+        let due_style = if review > 0 { theme.due } else { theme.base };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{marker} {name}{pad} {new:>5} {learning:>8} "),
+                style,
+            ),
+            Span::styled(
+                format!("{review:>6}"),
+                if selected { style } else { due_style },
+            ),
+        ]));
+    }
+    // Keep the selection in view on small terminals.
+    let visible = usize::from(area.height.saturating_sub(2));
+    let skip = (app.selected + 3 + 1).saturating_sub(visible);
+    let lines: Vec<Line<'_>> = lines.into_iter().skip(skip).collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" medterm ")),
+        area,
+    );
+}
+
+/// At most `width` display columns, with `…` when cut.
+fn truncate(text: &str, width: usize) -> String {
+    if crate::text::width(text) <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if crate::text::width(&out) + crate::text::width(&c.to_string()) + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+fn study(
+    card: Option<&CardView>,
+    revealed: bool,
+    counts: &str,
+    keys: &Keymap,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let Some(card) = card else {
+        let text = vec![
+            Line::raw(""),
+            Line::styled("Nothing left to study today.", theme.title),
+            Line::raw(""),
+            Line::styled("q goes back home", theme.muted),
+        ];
+        frame.render_widget(
+            Paragraph::new(text)
+                .centered()
+                .block(Block::bordered().title(counts.to_owned())),
+            area,
+        );
+        return;
+    };
+    let direction = if card.reversed {
+        " · meaning → term"
+    } else {
+        ""
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(Line::styled(
+            format!(" {} · {}{direction} ", s(&card.deck), s(&card.kind)),
+            theme.title,
+        ))
+        .title(Line::styled(counts.to_owned(), theme.muted).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [body, buttons] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let mut text = Text::default();
+    text.push_line(Line::raw(""));
+    text.push_line(Line::styled(s(&card.prompt), theme.title).centered());
+    text.push_line(Line::raw(""));
+    if revealed {
+        text.push_line(Line::styled("─── answer ───", theme.muted).centered());
+        text.push_line(
+            Line::styled(
+                s(&card.answer),
+                theme.accent.add_modifier(ratatui::style::Modifier::BOLD),
+            )
+            .centered(),
+        );
+        text.push_line(Line::raw(""));
+        if let Some((list, instead)) = &card.caution {
+            text.push_line(Line::styled(
+                format!("⚠ {}: write {} instead", s(list), s(instead)),
+                theme.warning,
+            ));
+        }
+        if !card.parts.is_empty() {
+            let parts: Vec<String> = card
+                .parts
+                .iter()
+                .map(|(p, m)| format!("{} ({})", s(p), s(m)))
+                .collect();
+            text.push_line(Line::from(vec![
+                Span::styled("parts: ", theme.muted),
+                Span::raw(parts.join(" + ")),
+            ]));
+        }
+        if let Some(e) = &card.example {
+            text.push_line(Line::from(vec![
+                Span::styled("example: ", theme.muted),
+                Span::raw(s(e)),
+            ]));
+        }
+        for (front, meaning) in &card.confusables {
+            text.push_line(Line::from(vec![
+                Span::styled("not to confuse with: ", theme.muted),
+                Span::raw(format!("{} = {}", s(front), s(meaning))),
+            ]));
+        }
+        if let Some(n) = &card.note {
+            text.push_line(Line::from(vec![
+                Span::styled("note: ", theme.muted),
+                Span::raw(s(n)),
+            ]));
+        }
+    }
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
+    if revealed {
+        use super::app::Action as A;
+        let labels = [
+            (A::Again, "Again", theme.wrong),
+            (A::Hard, "Hard", theme.due),
+            (A::Good, "Good", theme.correct),
+            (A::Easy, "Easy", theme.accent),
+        ];
+        let mut spans = Vec::new();
+        for ((action, label, style), wait) in labels.iter().zip(&card.waits) {
+            spans.push(Span::styled(
+                format!("[{}] {label} {wait}", keys.keys_of(*action)),
+                *style,
+            ));
+            spans.push(Span::raw("  "));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)).centered(), buttons);
+    } else {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(
+                    "[{}] show the answer",
+                    keys.keys_of(super::app::Action::Reveal)
+                ),
+                theme.muted,
+            ))
+            .centered(),
+            buttons,
+        );
+    }
+}
+
+fn help(keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let rows = keys.help();
+    let height = u16::try_from(rows.len() + 4)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let width = 56.min(area.width);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let mut lines: Vec<Line<'_>> = rows
+        .iter()
+        .map(|(k, d)| {
+            Line::from(vec![
+                Span::styled(format!("{k:>12}  "), theme.accent),
+                Span::raw(*d),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("any key closes this help", theme.muted));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" keys ").style(Style::new())),
+        popup,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::app::{Counts, DeckRow};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn draw(app: &App, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| render(app, &Keymap::default(), &Theme::named("dark", true), f))
+            .unwrap();
+        let buf = t.backend().buffer();
+        let mut out = String::new();
+        for y in 0..h {
+            for x in 0..w {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn card() -> CardView {
+        CardView {
+            deck: "Digestive system".into(),
+            kind: "term".into(),
+            prompt: "gastroenteritis".into(),
+            answer: "inflammation of the stomach and intestines".into(),
+            parts: vec![
+                ("gastr/o".into(), "stomach".into()),
+                ("enter/o".into(), "small intestine".into()),
+                ("-itis".into(), "inflammation".into()),
+            ],
+            confusables: vec![("gastrectomy".into(), "removal of the stomach".into())],
+            location: "built-in:digestive.toml:40".into(),
+            waits: ["1m".into(), "6m".into(), "10m".into(), "8d".into()],
+            ..CardView::default()
+        }
+    }
+
+    fn studying(revealed: bool, card: CardView) -> App {
+        let mut app = App::new(vec![], vec![]);
+        app.screen = Screen::Study {
+            card: Some(Box::new(card)),
+            revealed,
+            counts: Counts {
+                new: 19,
+                learning: 1,
+                review: 4,
+            },
+        };
+        app
+    }
+
+    #[test]
+    fn the_front_then_the_answer_with_its_parts_and_the_buttons() {
+        let front = draw(&studying(false, card()), 80, 20);
+        assert!(front.contains("gastroenteritis"));
+        assert!(front.contains("Digestive system · term"));
+        assert!(front.contains("new 19 · learning 1 · review 4"));
+        assert!(!front.contains("inflammation of the stomach"));
+        let back = draw(&studying(true, card()), 80, 20);
+        assert!(back.contains("inflammation of the stomach and intestines"));
+        assert!(back.contains(
+            "parts: gastr/o (stomach) + enter/o (small intestine) + -itis (inflammation)"
+        ));
+        assert!(back.contains("not to confuse with: gastrectomy = removal of the stomach"));
+        assert!(back.contains("[1] Again 1m  [2] Hard 6m  [3] Good 10m  [4] Easy 8d"));
+    }
+
+    #[test]
+    fn a_caution_is_marked_without_colour_too() {
+        let mut c = card();
+        c.caution = Some((
+            "on The Joint Commission's Do Not Use list".into(),
+            "\"unit\"".into(),
+        ));
+        let mut t = Terminal::new(TestBackend::new(80, 20)).unwrap();
+        let app = studying(true, c);
+        t.draw(|f| render(&app, &Keymap::default(), &Theme::named("dark", false), f))
+            .unwrap();
+        let buf = t.backend().buffer();
+        let row = (0..20)
+            .find(|&y| {
+                (0..80)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+                    .contains("Do Not Use")
+            })
+            .unwrap();
+        let x = (0..80).find(|&x| buf[(x, row)].symbol() == "⚠").unwrap();
+        assert!(
+            buf[(x, row)]
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED)
+        );
+    }
+
+    #[test]
+    fn hostile_text_never_reaches_the_terminal() {
+        let mut c = card();
+        c.prompt = "evil\u{1b}[2J\u{202e}txet\u{200b}".into();
+        c.answer = "bell\u{7}".into();
+        let screen = draw(&studying(true, c), 80, 20);
+        assert!(
+            !screen.contains('\u{1b}')
+                && !screen.contains('\u{202e}')
+                && !screen.contains('\u{7}')
+                && !screen.contains('\u{200b}')
+        );
+        assert!(screen.contains("evil\u{FFFD}[2J\u{FFFD}txet\u{FFFD}"));
+    }
+
+    #[test]
+    fn too_small_asks_for_more_room_and_long_unicode_fits() {
+        let screen = draw(&studying(true, card()), 30, 8);
+        assert!(screen.starts_with("make it at least 40x12"));
+        let mut c = card();
+        c.prompt = "Ösophagogastroduodenoskopie-µ-腎臓-".repeat(6);
+        let screen = draw(&studying(true, c), 40, 12);
+        assert!(screen.contains("Ösophagogastroduodenoskopie"));
+    }
+
+    #[test]
+    fn home_lists_decks_the_selection_and_the_help_overlay() {
+        let mut app = App::new(
+            vec![DeckRow {
+                id: "prefixes".into(),
+                name: "Prefixes".into(),
+                new: 20,
+                learning: 0,
+                review: 3,
+            }],
+            vec!["1 deck error(s): run `medterm check` to see where".into()],
+        );
+        let screen = draw(&app, 60, 14);
+        assert!(screen.contains("⚠ 1 deck error(s)"));
+        assert!(screen.contains("▸  Prefixes"));
+        assert!(screen.contains("All decks"));
+        app.help = true;
+        let screen = draw(&app, 60, 20);
+        assert!(screen.contains("undo the last grade"));
+        assert!(screen.contains("q/esc"));
+    }
+}
