@@ -1,0 +1,102 @@
+//! The real binary in a pseudo-terminal: keys typed as a student would, then the data dir
+//! read back to prove what was saved.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
+use std::path::Path;
+
+use rexpect::session::spawn_command;
+
+/// The app in a 100x30 pseudo-terminal (the shell sets the size; rexpect cannot).
+fn app(home: &Path, args: &[&str]) -> rexpect::session::PtySession {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg("stty rows 30 cols 100; exec \"$0\" \"$@\"")
+        .arg(assert_cmd::cargo::cargo_bin("medterm"))
+        .args(args)
+        .env("MEDTERM_HOME", home)
+        .env("MEDTERM_DEVICE", "laptop")
+        .env("TZ", "UTC")
+        .env("TERM", "xterm-256color");
+    spawn_command(cmd, Some(20_000)).unwrap()
+}
+
+/// Waits (at most 20 s) until the log holds `n` events: the screen is redrawn by cell
+/// differences, so the log, not the screen, is what proves an answer was saved.
+fn wait_for_events(home: &Path, n: usize) {
+    for _ in 0..400 {
+        if reviews(home).len() >= n {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the log never reached {n} events: {:?}", reviews(home));
+}
+
+/// Sends keys and flushes them to the terminal.
+fn keys(p: &mut rexpect::session::PtySession, keys: &str) {
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+}
+
+fn reviews(home: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(home.join("reviews/laptop.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn reveal_and_grade_five_cards_then_quit_and_the_log_holds_five_reviews() {
+    let home = tempfile::tempdir().unwrap();
+    let mut p = app(home.path(), &["study", "prefixes"]);
+    p.exp_string("answer").unwrap();
+    for i in 1..=5 {
+        keys(&mut p, " 3");
+        wait_for_events(home.path(), i);
+    }
+    keys(&mut p, "qq");
+    p.exp_eof().unwrap();
+    let log = reviews(home.path());
+    assert_eq!(log.len(), 5);
+    assert!(
+        log.iter()
+            .all(|e| e["kind"] == "review" && e["rating"] == 3)
+    );
+    assert!(
+        log.iter()
+            .all(|e| e["card"].as_str().unwrap().starts_with("prefixes:"))
+    );
+}
+
+#[test]
+fn undo_takes_the_last_grade_back_and_the_log_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let mut p = app(home.path(), &["study", "suffixes"]);
+    p.exp_string("answer").unwrap();
+    keys(&mut p, " 1");
+    wait_for_events(home.path(), 1);
+    keys(&mut p, "u");
+    wait_for_events(home.path(), 2);
+    // Ctrl-C quits from anywhere, and the terminal is given back.
+    p.send_control('c').unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+    let log = reviews(home.path());
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1]["kind"], "undo");
+    assert_eq!(log[1]["target"], log[0]["id"]);
+}
+
+#[test]
+fn a_second_instance_is_told_who_holds_the_data_dir() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = app(home.path(), &[]);
+    first.exp_string("Prefixes").unwrap();
+    let mut second = app(home.path(), &[]);
+    second.exp_string("another medterm is writing").unwrap();
+    second.exp_eof().unwrap();
+    keys(&mut first, "q");
+    first.exp_eof().unwrap();
+}
