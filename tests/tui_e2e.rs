@@ -100,3 +100,23 @@ fn a_second_instance_is_told_who_holds_the_data_dir() {
     keys(&mut first, "q");
     first.exp_eof().unwrap();
 }
+
+#[test]
+fn a_typed_answer_with_a_typo_is_almost_and_enter_saves_hard() {
+    let home = tempfile::tempdir().unwrap();
+    let mut p = app(home.path(), &["study", "prefixes"]);
+    p.exp_string("answer").unwrap();
+    // The first card is mono- ("one; single"): type "singel", check it, take the suggestion.
+    keys(&mut p, "t");
+    keys(&mut p, "singel");
+    keys(&mut p, "\r");
+    p.exp_string("almost").unwrap();
+    keys(&mut p, "\r");
+    wait_for_events(home.path(), 1);
+    // The next card is not typed (the deck reveals by default): q goes home, q quits.
+    keys(&mut p, "qq");
+    p.exp_eof().unwrap();
+    let log = reviews(home.path());
+    assert_eq!(log[0]["card"], "prefixes:mono");
+    assert_eq!(log[0]["rating"], 2, "almost suggests Hard");
+}

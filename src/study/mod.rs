@@ -1,6 +1,7 @@
 //! The study layer: decks + storage + (later) scheduler. The TUI and the CLI both come
 //! through here, so there is one code path to test.
 
+pub mod answer;
 pub mod optimize;
 pub mod progress;
 pub mod session;

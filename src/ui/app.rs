@@ -18,6 +18,12 @@ pub enum Action {
     Up,
     Down,
     Quit,
+    /// Switch between revealing and typing the answer.
+    ToggleTyping,
+    /// While typing: a character, erase one, check the answer.
+    Type(char),
+    Erase,
+    Submit,
     /// Ctrl-C: leave from anywhere.
     ForceQuit,
 }
@@ -39,6 +45,8 @@ impl Action {
             Action::Up => "up",
             Action::Down => "down",
             Action::Quit | Action::ForceQuit => "quit",
+            Action::ToggleTyping => "toggle_typing",
+            Action::Type(_) | Action::Erase | Action::Submit => "typing",
         }
     }
 
@@ -99,6 +107,17 @@ pub struct CardView {
     pub location: String,
     /// The four buttons' waits: `1m`, `6m`, `10m`, `8d`.
     pub waits: [String; 4],
+    /// The answers a typed answer is checked against.
+    pub accepted: Vec<String>,
+    /// The deck asks for typed answers.
+    pub type_by_default: bool,
+}
+
+/// A typed answer in progress, then checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Typing {
+    pub input: String,
+    pub checked: Option<crate::study::answer::Checked>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -115,6 +134,8 @@ pub enum Screen {
         card: Option<Box<CardView>>,
         revealed: bool,
         counts: Counts,
+        /// Typing the answer rather than revealing it.
+        typing: Option<Typing>,
     },
     Summary {
         studied: u32,
@@ -192,10 +213,61 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             _ => Vec::new(),
         },
-        Screen::Study { card, revealed, .. } => match action {
+        Screen::Study {
+            card,
+            revealed,
+            typing,
+            ..
+        } => match action {
             Action::Quit => vec![Effect::Home],
-            Action::Undo => vec![Effect::Undo],
+            Action::Undo if typing.as_ref().is_none_or(|t| t.input.is_empty()) => {
+                vec![Effect::Undo]
+            }
             _ if card.is_none() => Vec::new(),
+            Action::ToggleTyping if !*revealed => {
+                *typing = match typing {
+                    Some(_) => None,
+                    None => Some(Typing::default()),
+                };
+                Vec::new()
+            }
+            Action::Type(c) => {
+                if let Some(t) = typing
+                    && t.checked.is_none()
+                {
+                    t.input.push(c);
+                }
+                Vec::new()
+            }
+            Action::Erase => {
+                if let Some(t) = typing
+                    && t.checked.is_none()
+                {
+                    t.input.pop();
+                }
+                Vec::new()
+            }
+            // Enter (reveal's key) confirms a checked answer's suggested rating.
+            Action::Reveal if typing.as_ref().is_some_and(|t| t.checked.is_some()) => typing
+                .as_ref()
+                .and_then(|t| t.checked.as_ref())
+                .map(|c| vec![Effect::Grade(c.verdict.suggested().number())])
+                .unwrap_or_default(),
+            Action::Submit => match typing {
+                Some(Typing {
+                    checked: Some(c), ..
+                }) => vec![Effect::Grade(c.verdict.suggested().number())],
+                Some(t) => {
+                    let accepted = card
+                        .as_ref()
+                        .map(|c| c.accepted.clone())
+                        .unwrap_or_default();
+                    t.checked = Some(crate::study::answer::check(&t.input, &accepted));
+                    *revealed = true;
+                    Vec::new()
+                }
+                None => Vec::new(),
+            },
             Action::Reveal if !*revealed => {
                 *revealed = true;
                 Vec::new()
@@ -245,6 +317,7 @@ mod tests {
             })),
             revealed: false,
             counts: Counts::default(),
+            typing: None,
         };
         app
     }
@@ -269,6 +342,42 @@ mod tests {
         assert!(matches!(app.screen, Screen::Study { revealed: true, .. }));
         assert_eq!(update(&mut app, Action::Good), [Effect::Grade(3)]);
         assert_eq!(update(&mut app, Action::Again), [Effect::Grade(1)]);
+    }
+
+    #[test]
+    fn a_typed_answer_is_checked_and_its_suggested_rating_confirmed_with_enter() {
+        let mut app = studying();
+        if let Screen::Study { card: Some(c), .. } = &mut app.screen {
+            c.accepted = vec!["slow".into()];
+        }
+        update(&mut app, Action::ToggleTyping);
+        for c in "slwo".chars() {
+            update(&mut app, Action::Type(c));
+        }
+        update(&mut app, Action::Erase);
+        update(&mut app, Action::Erase);
+        update(&mut app, Action::Type('o'));
+        update(&mut app, Action::Type('w'));
+        update(&mut app, Action::Type('w'));
+        assert!(update(&mut app, Action::Submit).is_empty());
+        let Screen::Study {
+            typing: Some(t),
+            revealed,
+            ..
+        } = &app.screen
+        else {
+            panic!()
+        };
+        assert!(*revealed);
+        assert_eq!(t.input, "sloww");
+        assert_eq!(
+            t.checked.as_ref().unwrap().verdict,
+            crate::study::answer::Verdict::Almost
+        );
+        // Enter takes the suggestion (Hard); a number overrides it.
+        assert_eq!(update(&mut app, Action::Submit), [Effect::Grade(2)]);
+        assert_eq!(update(&mut app, Action::Reveal), [Effect::Grade(2)]);
+        assert_eq!(update(&mut app, Action::Good), [Effect::Grade(3)]);
     }
 
     #[test]

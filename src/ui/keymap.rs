@@ -16,6 +16,11 @@ pub const DEFAULTS: &[(Action, &[&str], &str)] = &[
     (Action::Skip, &["s"], "skip the card until tomorrow"),
     (Action::Suspend, &["!"], "suspend the card"),
     (Action::Edit, &["e"], "show where the card is defined"),
+    (
+        Action::ToggleTyping,
+        &["t"],
+        "type the answer instead of revealing it",
+    ),
     (Action::Help, &["?"], "this help"),
     (Action::Up, &["up", "k"], "move up"),
     (Action::Down, &["down", "j"], "move down"),
@@ -111,6 +116,21 @@ impl Keymap {
             }
         }
         (map, problems)
+    }
+
+    /// The action of a key press while an answer is being typed: characters are text,
+    /// and only Enter, Backspace, Esc and Ctrl-C do something else.
+    pub fn typing_action(key: KeyEvent) -> Option<Action> {
+        if key.modifiers.contains(KeyModifiers::CONTROL) {
+            return (key.code == KeyCode::Char('c')).then_some(Action::ForceQuit);
+        }
+        match key.code {
+            KeyCode::Char(c) => Some(Action::Type(c)),
+            KeyCode::Backspace => Some(Action::Erase),
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Quit),
+            _ => None,
+        }
     }
 
     /// The action of a key press. Ctrl-C always quits.

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{self, Event, KeyEventKind};
 use foldhash::HashMap;
 
-use super::app::{self, App, CardView, Counts, DeckRow, Effect, Screen};
+use super::app::{self, App, CardView, Counts, DeckRow, Effect, Screen, Typing};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use super::view;
@@ -134,6 +134,9 @@ impl Driver<'_> {
             caution,
             location: format!("{}:{}", deck.origin, card.line),
             waits,
+            accepted: crate::study::answer::accepted(card, it.reversed),
+            // Meaning -> term is best typed: recognising a term is easier than producing it.
+            type_by_default: crate::study::answer::types_by_default(deck),
         }
     }
 
@@ -157,18 +160,32 @@ impl Driver<'_> {
             return;
         }
         self.shown_at = Instant::now();
+        let card = self.current.map(|i| Box::new(self.card_view(i)));
+        let typing = card
+            .as_ref()
+            .filter(|c| c.type_by_default)
+            .map(|_| Typing::default());
         app.screen = Screen::Study {
-            card: self.current.map(|i| Box::new(self.card_view(i))),
+            card,
             revealed: false,
             counts,
+            typing,
         };
     }
 
     fn show(&mut self, app: &mut App, item: u32) {
         self.current = Some(item);
         self.shown_at = Instant::now();
-        if let Screen::Study { card, revealed, .. } = &mut app.screen {
-            *card = Some(Box::new(self.card_view(item)));
+        if let Screen::Study {
+            card,
+            revealed,
+            typing,
+            ..
+        } = &mut app.screen
+        {
+            let view = self.card_view(item);
+            *typing = view.type_by_default.then(Typing::default);
+            *card = Some(Box::new(view));
             *revealed = false;
         }
     }
@@ -231,6 +248,7 @@ impl Driver<'_> {
                     card: None,
                     revealed: false,
                     counts: Counts::default(),
+                    typing: None,
                 };
                 self.next(app);
                 return;
@@ -351,6 +369,7 @@ pub fn run(settings: &Settings, study: Option<&[String]>) -> anyhow::Result<Exit
             card: None,
             revealed: false,
             counts: Counts::default(),
+            typing: None,
         };
         driver.next(&mut app);
     }
@@ -369,7 +388,13 @@ pub fn run(settings: &Settings, study: Option<&[String]>) -> anyhow::Result<Exit
                 if key.kind != KeyEventKind::Press {
                     continue;
                 }
-                match keys.action(key) {
+                let typing = matches!(&app.screen, Screen::Study { typing: Some(t), .. } if t.checked.is_none());
+                let action = if typing && !app.help {
+                    Keymap::typing_action(key)
+                } else {
+                    keys.action(key)
+                };
+                match action {
                     Some(action) => {
                         for effect in app::update(&mut app, action) {
                             driver.perform(&mut app, effect);

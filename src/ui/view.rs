@@ -8,9 +8,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, CardView, Screen};
+use super::app::{App, CardView, Screen, Typing};
 use super::keymap::Keymap;
 use super::theme::Theme;
+use crate::study::answer::{Diff, Verdict};
 use crate::text::sanitize;
 
 pub const MIN_WIDTH: u16 = 40;
@@ -50,12 +51,22 @@ pub fn render(app: &App, keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>) {
             card,
             revealed,
             counts,
+            typing,
         } => {
             let title = format!(
                 " new {} · learning {} · review {} ",
                 counts.new, counts.learning, counts.review
             );
-            study(card.as_deref(), *revealed, &title, keys, theme, frame, body);
+            study(
+                card.as_deref(),
+                *revealed,
+                typing.as_ref(),
+                &title,
+                keys,
+                theme,
+                frame,
+                body,
+            );
         }
         Screen::Summary {
             studied,
@@ -199,9 +210,11 @@ fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+#[allow(clippy::too_many_arguments)] // the parts of one screen
 fn study(
     card: Option<&CardView>,
     revealed: bool,
+    typing: Option<&Typing>,
     counts: &str,
     keys: &Keymap,
     theme: &Theme,
@@ -243,6 +256,9 @@ fn study(
     text.push_line(Line::raw(""));
     text.push_line(Line::styled(s(&card.prompt), theme.title).centered());
     text.push_line(Line::raw(""));
+    if let Some(t) = typing {
+        typed_lines(t, theme, &mut text);
+    }
     if revealed {
         text.push_line(Line::styled("─── answer ───", theme.muted).centered());
         text.push_line(
@@ -298,15 +314,30 @@ fn study(
             (A::Good, "Good", theme.correct),
             (A::Easy, "Easy", theme.accent),
         ];
+        // A checked typed answer preselects its suggested rating: Enter confirms it.
+        let suggested = typing
+            .and_then(|t| t.checked.as_ref())
+            .map(|c| c.verdict.suggested().number());
         let mut spans = Vec::new();
-        for ((action, label, style), wait) in labels.iter().zip(&card.waits) {
+        for (n, ((action, label, style), wait)) in labels.iter().zip(&card.waits).enumerate() {
+            let chosen = suggested == u8::try_from(n + 1).ok();
+            let (mark, style) = if chosen {
+                ("▸", style.add_modifier(ratatui::style::Modifier::REVERSED))
+            } else {
+                ("", *style)
+            };
             spans.push(Span::styled(
-                format!("[{}] {label} {wait}", keys.keys_of(*action)),
-                *style,
+                format!("{mark}[{}] {label} {wait}", keys.keys_of(*action)),
+                style,
             ));
             spans.push(Span::raw("  "));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)).centered(), buttons);
+    } else if typing.is_some() {
+        frame.render_widget(
+            Paragraph::new(Line::styled("type the answer, then enter", theme.muted)).centered(),
+            buttons,
+        );
     } else {
         frame.render_widget(
             Paragraph::new(Line::styled(
@@ -318,6 +349,58 @@ fn study(
             ))
             .centered(),
             buttons,
+        );
+    }
+}
+
+/// The typed answer, and once checked the verdict and the diff against the nearest answer.
+/// Missing characters are underlined, extra ones struck through, wrong ones reversed: the
+/// marks show without colour too.
+fn typed_lines(t: &Typing, theme: &Theme, text: &mut Text<'_>) {
+    use ratatui::style::Modifier;
+    text.push_line(
+        Line::from(vec![
+            Span::styled("> ", theme.muted),
+            Span::raw(s(&t.input)),
+            Span::styled(if t.checked.is_none() { "▏" } else { "" }, theme.accent),
+        ])
+        .centered(),
+    );
+    let Some(c) = &t.checked else { return };
+    let (mark, style) = match c.verdict {
+        Verdict::Correct => ("✓ correct", theme.correct),
+        Verdict::Almost => ("≈ almost", theme.due),
+        Verdict::Wrong => ("✗ not quite", theme.wrong),
+    };
+    text.push_line(Line::styled(mark, style).centered());
+    if c.verdict != Verdict::Correct && !c.diff.is_empty() {
+        let spans: Vec<Span<'_>> = c
+            .diff
+            .iter()
+            .map(|d| match *d {
+                Diff::Same(ch) => Span::styled(ch.to_string(), theme.base),
+                Diff::Missing(ch) => Span::styled(
+                    ch.to_string(),
+                    theme.correct.add_modifier(Modifier::UNDERLINED),
+                ),
+                Diff::Extra(ch) => Span::styled(
+                    ch.to_string(),
+                    theme.wrong.add_modifier(Modifier::CROSSED_OUT),
+                ),
+                Diff::Wrong(_, expected) => Span::styled(
+                    expected.to_string(),
+                    theme.wrong.add_modifier(Modifier::REVERSED),
+                ),
+            })
+            .map(|span| Span::styled(s(&span.content), span.style))
+            .collect();
+        text.push_line(Line::from(spans).centered());
+        text.push_line(
+            Line::styled(
+                "underlined: missing · struck through: extra · reversed: wrong",
+                theme.muted,
+            )
+            .centered(),
         );
     }
 }
@@ -402,6 +485,7 @@ mod tests {
                 learning: 1,
                 review: 4,
             },
+            typing: None,
         };
         app
     }
@@ -420,6 +504,50 @@ mod tests {
         ));
         assert!(back.contains("not to confuse with: gastrectomy = removal of the stomach"));
         assert!(back.contains("[1] Again 1m  [2] Hard 6m  [3] Good 10m  [4] Easy 8d"));
+    }
+
+    #[test]
+    fn a_typed_answer_with_a_typo_shows_its_diff_and_preselects_hard() {
+        let mut app = studying(true, card());
+        let checked =
+            crate::study::answer::check("gastrenteritiss", &["gastroenteritis".to_owned()]);
+        if let Screen::Study { typing, .. } = &mut app.screen {
+            *typing = Some(Typing {
+                input: "gastrenteritiss".into(),
+                checked: Some(checked),
+            });
+        }
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| render(&app, &Keymap::default(), &Theme::named("dark", false), f))
+            .unwrap();
+        let buf = t.backend().buffer();
+        let rows: Vec<String> = (0..24)
+            .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        assert!(rows.iter().any(|r| r.contains("> gastrenteritiss")));
+        assert!(rows.iter().any(|r| r.contains("≈ almost")));
+        assert!(rows.iter().any(|r| r.contains("▸[2] Hard 6m")));
+        let diff_row = rows
+            .iter()
+            .position(|r| r.contains("gastroenteritiss"))
+            .unwrap();
+        let y = u16::try_from(diff_row).unwrap();
+        let x0 = u16::try_from(rows[diff_row].chars().position(|c| c == 'g').unwrap()).unwrap();
+        // "gastr" then the missing "o", underlined; one extra "s" struck through.
+        assert!(
+            buf[(x0 + 5, y)]
+                .modifier
+                .contains(ratatui::style::Modifier::UNDERLINED)
+        );
+        let struck: Vec<&str> = (x0..x0 + 16)
+            .filter(|&x| {
+                buf[(x, y)]
+                    .modifier
+                    .contains(ratatui::style::Modifier::CROSSED_OUT)
+            })
+            .map(|x| buf[(x, y)].symbol())
+            .collect();
+        assert_eq!(struck, ["s"]);
     }
 
     #[test]
