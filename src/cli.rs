@@ -155,6 +155,10 @@ pub struct StudyArgs {
     /// Only these decks [default: all]
     #[arg(value_name = "DECK_ID")]
     pub deck_ids: Vec<String>,
+
+    /// Only cards with this tag, such as a body system: --tag cardiovascular
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
 }
 
 #[derive(Debug, Args)]

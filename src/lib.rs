@@ -71,7 +71,9 @@ fn run(cli: &cli::Cli) -> anyhow::Result<Exit> {
             out.flush()?;
             Ok(Exit::Ok)
         }
-        Some(cli::Command::Study(args)) => ui::run::run(&settings, Some(&args.deck_ids)),
+        Some(cli::Command::Study(args)) => {
+            ui::run::run(&settings, Some((&args.deck_ids, args.tag.as_deref())))
+        }
         None => ui::run::run(&settings, None),
     }
 }

@@ -120,3 +120,16 @@ fn a_typed_answer_with_a_typo_is_almost_and_enter_saves_hard() {
     assert_eq!(log[0]["card"], "prefixes:mono");
     assert_eq!(log[0]["rating"], 2, "almost suggests Hard");
 }
+
+#[test]
+fn study_with_a_tag_shows_only_that_body_system() {
+    let home = tempfile::tempdir().unwrap();
+    let mut p = app(home.path(), &["study", "--tag", "cardiovascular"]);
+    p.exp_string("Cardiovascular").unwrap();
+    keys(&mut p, " 3");
+    wait_for_events(home.path(), 1);
+    keys(&mut p, "qq");
+    p.exp_eof().unwrap();
+    let card = reviews(home.path())[0]["card"].as_str().unwrap().to_owned();
+    assert!(card.starts_with("cardiovascular:"), "{card}");
+}

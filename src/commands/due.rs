@@ -43,6 +43,7 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
         &library,
         &progress,
         decks,
+        None,
         &settings.limits(),
         settings.now,
         today,

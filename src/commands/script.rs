@@ -44,6 +44,7 @@ pub fn run(settings: &Settings, args: &ScriptArgs, fixed_now: bool) -> anyhow::R
         let Some(cmd) = words.next() else { continue };
         let (items, queue) = session.queue(
             (!decks.is_empty()).then_some(decks.as_slice()),
+            None,
             &limits,
             now,
         );

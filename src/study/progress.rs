@@ -292,11 +292,12 @@ pub struct DailyLimits {
     pub per_deck: Vec<(String, Limits)>,
 }
 
-/// Today's queue over the items of `decks` (all when `None`).
+/// Today's queue over the items of `decks` (all when `None`) with `tag` (any when `None`).
 pub fn todays_queue(
     library: &Library,
     progress: &Progress,
     decks: Option<&[u32]>,
+    tag: Option<&str>,
     limits: &DailyLimits,
     now: chrono::DateTime<chrono::Utc>,
     today: StudyDay,
@@ -304,6 +305,15 @@ pub fn todays_queue(
     let chosen: Vec<u32> = (0..library.items.len())
         .filter_map(|i| u32::try_from(i).ok())
         .filter(|&i| decks.is_none_or(|d| d.contains(&library.items[i as usize].deck)))
+        .filter(|&i| {
+            tag.is_none_or(|t| {
+                library
+                    .card_of(&library.items[i as usize])
+                    .tags
+                    .iter()
+                    .any(|x| x == t)
+            })
+        })
         .collect();
     let cards: Vec<QueueCard> = chosen
         .iter()

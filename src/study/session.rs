@@ -168,6 +168,7 @@ impl Session {
     pub fn queue(
         &self,
         decks: Option<&[u32]>,
+        tag: Option<&str>,
         limits: &super::progress::DailyLimits,
         now: DateTime<Utc>,
     ) -> (Vec<u32>, Queue) {
@@ -175,6 +176,7 @@ impl Session {
             &self.library,
             &self.progress,
             decks,
+            tag,
             limits,
             now,
             self.cfg.clock.day_of(now),

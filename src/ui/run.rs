@@ -55,6 +55,8 @@ struct Driver<'s> {
     lookup: Lookup,
     limits: DailyLimits,
     decks: Option<Vec<u32>>,
+    /// Only cards with this tag (`medterm study --tag`).
+    tag: Option<String>,
     current: Option<u32>,
     shown_at: Instant,
     studied: u32,
@@ -143,7 +145,12 @@ impl Driver<'_> {
     /// The next card and the session's counts.
     fn next(&mut self, app: &mut App) {
         let now = self.now();
-        let (items, queue) = self.session.queue(self.decks.as_deref(), &self.limits, now);
+        let (items, queue) = self.session.queue(
+            self.decks.as_deref(),
+            self.tag.as_deref(),
+            &self.limits,
+            now,
+        );
         let counts = Counts {
             new: queue.new_count,
             learning: u32::try_from(queue.learning.len() + queue.ahead.len()).unwrap_or(u32::MAX),
@@ -197,7 +204,7 @@ impl Driver<'_> {
         let mut rows = Vec::with_capacity(lib.decks.loaded.decks.len());
         for (d, deck) in lib.decks.loaded.decks.iter().enumerate() {
             let d = u32::try_from(d).unwrap_or(u32::MAX);
-            let (items, queue) = self.session.queue(Some(&[d]), &self.limits, now);
+            let (items, queue) = self.session.queue(Some(&[d]), None, &self.limits, now);
             let learning = queue
                 .learning
                 .iter()
@@ -308,7 +315,7 @@ fn theme_for(settings: &Settings) -> Theme {
 }
 
 /// Opens the app: on the home screen, or studying `decks` straight away.
-pub fn run(settings: &Settings, study: Option<&[String]>) -> anyhow::Result<Exit> {
+pub fn run(settings: &Settings, study: Option<(&[String], Option<&str>)>) -> anyhow::Result<Exit> {
     let session = match Session::open(settings, true) {
         Ok(s) => s,
         Err(OpenError::Lock(e)) => {
@@ -334,7 +341,8 @@ pub fn run(settings: &Settings, study: Option<&[String]>) -> anyhow::Result<Exit
     );
     banner.extend(key_problems);
     let mut decks = None;
-    if let Some(ids) = study {
+    let tag = study.and_then(|(_, t)| t).map(str::to_owned);
+    if let Some((ids, _)) = study {
         let mut chosen = Vec::new();
         for id in ids {
             match session.library.deck_index(id) {
@@ -354,6 +362,7 @@ pub fn run(settings: &Settings, study: Option<&[String]>) -> anyhow::Result<Exit
         session,
         limits: settings.limits(),
         decks: None,
+        tag: None,
         current: None,
         shown_at: Instant::now(),
         studied: 0,
@@ -364,6 +373,7 @@ pub fn run(settings: &Settings, study: Option<&[String]>) -> anyhow::Result<Exit
     driver.refresh_home(&mut app);
     if study.is_some() {
         driver.decks = decks;
+        driver.tag = tag;
         driver.started = Instant::now();
         app.screen = Screen::Study {
             card: None,
