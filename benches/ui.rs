@@ -7,7 +7,9 @@ use chrono::{NaiveDate, TimeDelta, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use medterm::cli::{ColorChoice, GlobalArgs};
 use medterm::scheduler::Rating;
+use medterm::scheduler::queue::Limits;
 use medterm::settings::Settings;
+use medterm::study::progress::LiveQueue;
 use medterm::study::session::Session;
 use medterm::ui::app::{self, Action, App, CardView, Counts, Screen};
 use medterm::ui::keymap::Keymap;
@@ -44,19 +46,32 @@ fn bench(c: &mut Criterion) {
     };
     let settings = Settings::resolve(&args).unwrap();
     let mut session = Session::open(&settings, true).unwrap();
-    let limits = settings.limits();
+    // No daily limit: the bench answers thousands of cards.
+    let mut limits = settings.limits();
+    limits.overall = Limits {
+        new_per_day: 99_999,
+        reviews_per_day: 99_999,
+    };
     let deck = session.library.deck_index("bench").unwrap();
     let mut now = Utc::now();
 
     let mut group = c.benchmark_group("app");
     group.sample_size(50);
+    // As the app does: the day's queue built once, then kept up to date per answer.
+    let (items, queue) = session.queue(Some(&[deck]), None, &limits, now);
+    let mut live = LiveQueue::new(items, queue, now);
+    let today = settings.clock.day_of(now);
     group.bench_function("answer, durable, next card, 50k cards (budget 2 ms)", |b| {
         b.iter(|| {
-            let (items, queue) = session.queue(Some(&[deck]), None, &limits, now);
-            let item = items[queue.first().unwrap() as usize];
+            let item = live.first(&session.progress.states, now).unwrap();
             session.answer(item, Rating::Good, 1000, now).unwrap();
+            live.answered(item, &session.progress.states[item as usize], now, today);
             now += TimeDelta::milliseconds(1);
-            session.preview(item, now)
+            let next = live.first(&session.progress.states, now).unwrap();
+            (
+                live.counts(&session.progress.states),
+                session.preview(next, now),
+            )
         });
     });
 

@@ -348,3 +348,101 @@ pub fn todays_queue(
     });
     (chosen, queue)
 }
+
+/// The day's queue kept through a session: built once, then updated for each answered card
+/// instead of rebuilt over every card (rebuilt when it is a minute old, so that steps that
+/// came due and a new study day are picked up).
+#[derive(Debug, Clone)]
+pub struct LiveQueue {
+    /// Queue position -> item, ascending.
+    items: Vec<u32>,
+    queue: Queue,
+    built: chrono::DateTime<chrono::Utc>,
+}
+
+impl LiveQueue {
+    pub fn new(items: Vec<u32>, queue: Queue, now: chrono::DateTime<chrono::Utc>) -> LiveQueue {
+        LiveQueue {
+            items,
+            queue,
+            built: now,
+        }
+    }
+
+    pub fn is_stale(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        now < self.built || now - self.built > chrono::TimeDelta::seconds(60)
+    }
+
+    fn due_at(&self, states: &[CardState], q: u32) -> chrono::DateTime<chrono::Utc> {
+        match states[self.items[q as usize] as usize].due {
+            crate::scheduler::Due::At(t) => t,
+            _ => chrono::DateTime::<chrono::Utc>::MAX_UTC,
+        }
+    }
+
+    /// The card to show now: a learning step that is due, else the next review or new card,
+    /// else a step due within the learn-ahead window.
+    pub fn first(
+        &mut self,
+        states: &[CardState],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<u32> {
+        let (mut due_now, later): (Vec<u32>, Vec<u32>) = self
+            .queue
+            .ahead
+            .iter()
+            .partition(|&&q| self.due_at(states, q) <= now);
+        if !due_now.is_empty() {
+            self.queue.ahead = later;
+            self.queue.learning.append(&mut due_now);
+            let mut learning = std::mem::take(&mut self.queue.learning);
+            learning.sort_by_key(|&q| self.due_at(states, q));
+            self.queue.learning = learning;
+        }
+        self.queue.first().map(|q| self.items[q as usize])
+    }
+
+    /// `item` was answered (or skipped, or suspended) and is now in `state`.
+    pub fn answered(
+        &mut self,
+        item: u32,
+        state: &CardState,
+        now: chrono::DateTime<chrono::Utc>,
+        today: StudyDay,
+    ) {
+        let Ok(q) = self.items.binary_search(&item) else {
+            return;
+        };
+        let q = u32::try_from(q).unwrap_or(u32::MAX);
+        self.queue.learning.retain(|&x| x != q);
+        self.queue.main.retain(|&x| x != q);
+        self.queue.ahead.retain(|&x| x != q);
+        if state.suspended || state.buried_on == Some(today) {
+            return;
+        }
+        if let crate::scheduler::Due::At(t) = state.due
+            && matches!(
+                state.phase,
+                crate::scheduler::Phase::Learning | crate::scheduler::Phase::Relearning
+            )
+            && t <= now + crate::scheduler::queue::LEARN_AHEAD
+        {
+            self.queue.ahead.push(q);
+        }
+    }
+
+    /// New, learning and review cards left.
+    pub fn counts(&self, states: &[CardState]) -> (u32, u32, u32) {
+        let phase = |q: &u32| states[self.items[*q as usize] as usize].phase;
+        let new = self
+            .queue
+            .main
+            .iter()
+            .filter(|q| phase(q) == crate::scheduler::Phase::New)
+            .count();
+        let review = self.queue.main.len() - new;
+        let learning = self.queue.learning.len() + self.queue.ahead.len();
+        let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        (n(new), n(learning), n(review))
+    }
+}

@@ -19,7 +19,7 @@ use crate::deck::{Caution, Kind};
 use crate::scheduler::queue::DoneToday;
 use crate::scheduler::{Phase, Rating};
 use crate::settings::Settings;
-use crate::study::progress::DailyLimits;
+use crate::study::progress::{DailyLimits, LiveQueue};
 use crate::study::session::{OpenError, Session};
 
 /// Card fronts (and variants) to their text, for parts and look-alikes.
@@ -57,6 +57,7 @@ struct Driver<'s> {
     decks: Option<Vec<u32>>,
     /// Only cards with this tag (`medterm study --tag`).
     tag: Option<String>,
+    queue: Option<LiveQueue>,
     current: Option<u32>,
     shown_at: Instant,
     studied: u32,
@@ -145,18 +146,25 @@ impl Driver<'_> {
     /// The next card and the session's counts.
     fn next(&mut self, app: &mut App) {
         let now = self.now();
-        let (items, queue) = self.session.queue(
-            self.decks.as_deref(),
-            self.tag.as_deref(),
-            &self.limits,
-            now,
-        );
-        let counts = Counts {
-            new: queue.new_count,
-            learning: u32::try_from(queue.learning.len() + queue.ahead.len()).unwrap_or(u32::MAX),
-            review: queue.review_count,
+        if self.queue.as_ref().is_none_or(|q| q.is_stale(now)) {
+            let (items, queue) = self.session.queue(
+                self.decks.as_deref(),
+                self.tag.as_deref(),
+                &self.limits,
+                now,
+            );
+            self.queue = Some(LiveQueue::new(items, queue, now));
+        }
+        let Some(live) = self.queue.as_mut() else {
+            return;
         };
-        self.current = queue.first().map(|q| items[q as usize]);
+        self.current = live.first(&self.session.progress.states, now);
+        let (new, learning, review) = live.counts(&self.session.progress.states);
+        let counts = Counts {
+            new,
+            learning,
+            review,
+        };
         if self.current.is_none() && self.studied > 0 {
             app.screen = Screen::Summary {
                 studied: self.studied,
@@ -178,6 +186,20 @@ impl Driver<'_> {
             counts,
             typing,
         };
+    }
+
+    /// The queue after the card on screen changed state.
+    fn moved(&mut self, item: u32) {
+        let now = self.now();
+        let today = self.session.cfg.clock.day_of(now);
+        if let Some(live) = self.queue.as_mut() {
+            live.answered(
+                item,
+                &self.session.progress.states[item as usize],
+                now,
+                today,
+            );
+        }
     }
 
     fn show(&mut self, app: &mut App, item: u32) {
@@ -243,10 +265,12 @@ impl Driver<'_> {
         let result = match effect {
             Effect::Quit => return,
             Effect::Home => {
+                self.queue = None;
                 self.refresh_home(app);
                 return;
             }
             Effect::Study(deck) => {
+                self.queue = None;
                 self.decks = deck.map(|d| vec![d]);
                 self.studied = 0;
                 self.correct = 0;
@@ -271,6 +295,7 @@ impl Driver<'_> {
             }
             Effect::Undo => match self.session.undo(now) {
                 Ok(item) => {
+                    self.queue = None;
                     self.studied = self.studied.saturating_sub(1);
                     self.show(app, item);
                     app.message = Some("undone".into());
@@ -288,7 +313,12 @@ impl Driver<'_> {
             },
         };
         match result {
-            Ok(()) => self.next(app),
+            Ok(()) => {
+                if let Some(item) = self.current {
+                    self.moved(item);
+                }
+                self.next(app);
+            }
             Err(e) => {
                 app.message = Some(e.to_string());
                 if let Some(reason) = self.session.read_only_reason() {
@@ -363,6 +393,7 @@ pub fn run(settings: &Settings, study: Option<(&[String], Option<&str>)>) -> any
         limits: settings.limits(),
         decks: None,
         tag: None,
+        queue: None,
         current: None,
         shown_at: Instant::now(),
         studied: 0,
