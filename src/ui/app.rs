@@ -20,6 +20,8 @@ pub enum Action {
     Quit,
     /// Switch between revealing and typing the answer.
     ToggleTyping,
+    /// Search every card.
+    Browse,
     /// While typing: a character, erase one, check the answer.
     Type(char),
     Erase,
@@ -46,6 +48,7 @@ impl Action {
             Action::Down => "down",
             Action::Quit | Action::ForceQuit => "quit",
             Action::ToggleTyping => "toggle_typing",
+            Action::Browse => "browse",
             Action::Type(_) | Action::Erase | Action::Submit => "typing",
         }
     }
@@ -73,6 +76,10 @@ pub enum Effect {
     Suspend,
     /// Back to the home screen (refresh its counts).
     Home,
+    /// Search again for the browse screen's query.
+    Search,
+    /// Suspend the selected browse result, or unsuspend it.
+    ToggleSuspend,
     Quit,
 }
 
@@ -143,6 +150,26 @@ pub enum Screen {
         seconds: u64,
         next: String,
     },
+    Browse {
+        query: String,
+        /// Typing the query; otherwise moving in the results.
+        editing: bool,
+        results: Vec<BrowseRow>,
+        selected: usize,
+    },
+}
+
+/// A card found by browsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowseRow {
+    pub item: u32,
+    pub deck: String,
+    pub front: String,
+    pub back: String,
+    /// `new`, `learning`, `review due 2026-12-10`, `suspended`, `leech`.
+    pub state: String,
+    /// Its schedule and where it is defined.
+    pub detail: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +218,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     if action == Action::Help {
         app.help = true;
         return Vec::new();
+    }
+    if action == Action::Browse && !matches!(app.screen, Screen::Browse { .. }) {
+        app.screen = Screen::Browse {
+            query: String::new(),
+            editing: true,
+            results: Vec::new(),
+            selected: 0,
+        };
+        return vec![Effect::Search];
     }
     match &mut app.screen {
         Screen::Home => match action {
@@ -290,7 +326,55 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Action::Quit | Action::Reveal => vec![Effect::Home],
             _ => Vec::new(),
         },
+        Screen::Browse {
+            query,
+            editing,
+            results,
+            selected,
+        } => match action {
+            Action::Quit => vec![Effect::Home],
+            Action::Type(c) if *editing => {
+                query.push(c);
+                *selected = 0;
+                vec![Effect::Search]
+            }
+            Action::Erase if *editing => {
+                query.pop();
+                *selected = 0;
+                vec![Effect::Search]
+            }
+            Action::Submit | Action::Down if *editing => {
+                *editing = false;
+                Vec::new()
+            }
+            Action::Browse => {
+                *editing = true;
+                Vec::new()
+            }
+            Action::Up => {
+                *selected = selected.saturating_sub(1);
+                Vec::new()
+            }
+            Action::Down => {
+                *selected = (*selected + 1).min(results.len().saturating_sub(1));
+                Vec::new()
+            }
+            Action::Suspend if !results.is_empty() => vec![Effect::ToggleSuspend],
+            _ => Vec::new(),
+        },
     }
+}
+
+/// Whether keys are text right now (an answer or a search being typed).
+pub fn is_typing(app: &App) -> bool {
+    !app.help
+        && match &app.screen {
+            Screen::Study {
+                typing: Some(t), ..
+            } => t.checked.is_none(),
+            Screen::Browse { editing, .. } => *editing,
+            _ => false,
+        }
 }
 
 #[cfg(test)]
@@ -378,6 +462,35 @@ mod tests {
         assert_eq!(update(&mut app, Action::Submit), [Effect::Grade(2)]);
         assert_eq!(update(&mut app, Action::Reveal), [Effect::Grade(2)]);
         assert_eq!(update(&mut app, Action::Good), [Effect::Grade(3)]);
+    }
+
+    #[test]
+    fn browse_types_a_query_then_moves_in_the_results_and_toggles_suspension() {
+        let mut app = studying();
+        assert_eq!(update(&mut app, Action::Browse), [Effect::Search]);
+        assert!(is_typing(&app));
+        assert_eq!(update(&mut app, Action::Type('b')), [Effect::Search]);
+        update(&mut app, Action::Type('r'));
+        update(&mut app, Action::Erase);
+        let row = |n: u32| BrowseRow {
+            item: n,
+            deck: "Prefixes".into(),
+            front: "brady-".into(),
+            back: "slow".into(),
+            state: "new".into(),
+            detail: vec![],
+        };
+        if let Screen::Browse { results, query, .. } = &mut app.screen {
+            assert_eq!(query, "b");
+            *results = vec![row(0), row(1)];
+        }
+        update(&mut app, Action::Submit);
+        assert!(!is_typing(&app));
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Down);
+        assert!(matches!(app.screen, Screen::Browse { selected: 1, .. }));
+        assert_eq!(update(&mut app, Action::Suspend), [Effect::ToggleSuspend]);
+        assert_eq!(update(&mut app, Action::Quit), [Effect::Home]);
     }
 
     #[test]

@@ -21,6 +21,11 @@ pub const DEFAULTS: &[(Action, &[&str], &str)] = &[
         &["t"],
         "type the answer instead of revealing it",
     ),
+    (
+        Action::Browse,
+        &["/"],
+        "search every card (tag:, deck:, is:new|due|suspended|leech)",
+    ),
     (Action::Help, &["?"], "this help"),
     (Action::Up, &["up", "k"], "move up"),
     (Action::Down, &["down", "j"], "move down"),
@@ -183,6 +188,11 @@ mod tests {
         assert_eq!(map.action(press(KeyCode::Char('3'))), Some(Action::Good));
         assert_eq!(map.action(press(KeyCode::Char('j'))), Some(Action::Down));
         assert_eq!(map.action(press(KeyCode::Esc)), Some(Action::Quit));
+        assert_eq!(map.action(press(KeyCode::Char('/'))), Some(Action::Browse));
+        assert_eq!(
+            map.action(press(KeyCode::Char('t'))),
+            Some(Action::ToggleTyping)
+        );
         assert_eq!(
             map.action(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::ForceQuit)

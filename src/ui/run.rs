@@ -188,6 +188,127 @@ impl Driver<'_> {
         };
     }
 
+    /// Fills the browse screen's results for its query: words match the front, back, deck
+    /// and tags; `tag:X`, `deck:X` and `is:new|learning|review|due|suspended|leech` filter.
+    fn search(&self, app: &mut App) {
+        let Screen::Browse {
+            query,
+            results,
+            selected,
+            ..
+        } = &mut app.screen
+        else {
+            return;
+        };
+        let now = self.now();
+        let today = self.session.cfg.clock.day_of(now);
+        let lib = &self.session.library;
+        let mut words = Vec::new();
+        let (mut tag, mut deck_id, mut is) = (None, None, None);
+        for w in query.split_whitespace() {
+            if let Some(t) = w.strip_prefix("tag:") {
+                tag = Some(t.to_lowercase());
+            } else if let Some(d) = w.strip_prefix("deck:") {
+                deck_id = Some(d.to_lowercase());
+            } else if let Some(i) = w.strip_prefix("is:") {
+                is = Some(i.to_lowercase());
+            } else {
+                words.push(crate::study::answer::normalize(w));
+            }
+        }
+        results.clear();
+        for (i, item) in lib.items.iter().enumerate() {
+            let deck = lib.deck_of(item);
+            let card = lib.card_of(item);
+            let state = &self.session.progress.states[i];
+            if tag
+                .as_ref()
+                .is_some_and(|t| !card.tags.iter().any(|x| x == t))
+                || deck_id.as_ref().is_some_and(|d| *d != deck.id)
+            {
+                continue;
+            }
+            let due_today = match state.due {
+                crate::scheduler::Due::Day(d) => d <= today,
+                crate::scheduler::Due::At(t) => t <= now,
+                crate::scheduler::Due::Unseen => false,
+            };
+            let keep = match is.as_deref() {
+                None => true,
+                Some("new") => state.phase == Phase::New,
+                Some("learning") => matches!(state.phase, Phase::Learning | Phase::Relearning),
+                Some("review") => state.phase == Phase::Review,
+                Some("due") => due_today && !state.suspended,
+                Some("suspended") => state.suspended,
+                Some("leech") => state.leech,
+                Some(_) => false,
+            };
+            if !keep {
+                continue;
+            }
+            let hay = crate::study::answer::normalize(&format!(
+                "{} {} {} {}",
+                card.front,
+                card.back,
+                deck.id,
+                card.tags.join(" ")
+            ));
+            if !words.iter().all(|w| hay.contains(w.as_str())) {
+                continue;
+            }
+            let label = if state.leech {
+                "leech (suspended)".to_owned()
+            } else if state.suspended {
+                "suspended".to_owned()
+            } else {
+                match (state.phase, state.due) {
+                    (Phase::New, _) => "new".to_owned(),
+                    (Phase::Review, crate::scheduler::Due::Day(d)) => format!("review, due {d}"),
+                    (_, crate::scheduler::Due::At(t)) => {
+                        format!("learning, due {}", t.format("%Y-%m-%d %H:%M UTC"))
+                    }
+                    (p, _) => p.as_str().to_owned(),
+                }
+            };
+            let mut detail = vec![format!(
+                "{} · defined at {}:{}",
+                item.key, deck.origin, card.line
+            )];
+            if let Some(m) = state.memory {
+                detail.push(format!(
+                    "stability {:.1} d · difficulty {:.1} · interval {} · {} answers · {} lapses",
+                    m.stability,
+                    m.difficulty,
+                    state
+                        .interval_days
+                        .map_or_else(|| "-".to_owned(), |d| format!("{d} d")),
+                    state.reps,
+                    state.lapses
+                ));
+            }
+            if let Some(t) = state.last_review {
+                detail.push(format!("last answered {}", t.format("%Y-%m-%d %H:%M UTC")));
+            }
+            let (front, back) = if item.reversed {
+                (format!("{} (reverse)", card.back), card.front.clone())
+            } else {
+                (card.front.clone(), card.back.clone())
+            };
+            results.push(app::BrowseRow {
+                item: u32::try_from(i).unwrap_or(u32::MAX),
+                deck: deck.name.clone(),
+                front,
+                back,
+                state: label,
+                detail,
+            });
+            if results.len() >= 500 {
+                break;
+            }
+        }
+        *selected = (*selected).min(results.len().saturating_sub(1));
+    }
+
     /// The queue after the card on screen changed state.
     fn moved(&mut self, item: u32) {
         let now = self.now();
@@ -264,6 +385,37 @@ impl Driver<'_> {
         let now = self.now();
         let result = match effect {
             Effect::Quit => return,
+            Effect::Search => {
+                self.search(app);
+                return;
+            }
+            Effect::ToggleSuspend => {
+                let Screen::Browse {
+                    results, selected, ..
+                } = &app.screen
+                else {
+                    return;
+                };
+                let Some(row) = results.get(*selected) else {
+                    return;
+                };
+                let item = row.item;
+                let suspended = self.session.progress.states[item as usize].suspended;
+                let r = self.session.set_suspended(item, !suspended, now);
+                if r.is_ok() {
+                    self.search(app);
+                    app.message = Some(
+                        if suspended {
+                            "unsuspended"
+                        } else {
+                            "suspended"
+                        }
+                        .into(),
+                    );
+                    return;
+                }
+                r
+            }
             Effect::Home => {
                 self.queue = None;
                 self.refresh_home(app);
@@ -429,8 +581,7 @@ pub fn run(settings: &Settings, study: Option<(&[String], Option<&str>)>) -> any
                 if key.kind != KeyEventKind::Press {
                     continue;
                 }
-                let typing = matches!(&app.screen, Screen::Study { typing: Some(t), .. } if t.checked.is_none());
-                let action = if typing && !app.help {
+                let action = if app::is_typing(&app) {
                     Keymap::typing_action(key)
                 } else {
                     keys.action(key)

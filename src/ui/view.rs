@@ -94,6 +94,16 @@ pub fn render(app: &App, keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>) {
                 body,
             );
         }
+        Screen::Browse { .. } => {}
+    }
+    if let Screen::Browse {
+        query,
+        editing,
+        results,
+        selected,
+    } = &app.screen
+    {
+        browse(query, *editing, results, *selected, theme, frame, body);
     }
     let help_line = match &app.message {
         Some(m) => Line::styled(s(m), theme.accent),
@@ -137,6 +147,17 @@ fn footer_hint(app: &App, keys: &Keymap) -> String {
             k(A::Help)
         ),
         Screen::Summary { .. } => format!("{} home", k(A::Reveal)),
+        Screen::Browse { editing: true, .. } => {
+            "type to search · enter or ↓ to the results · esc home".to_owned()
+        }
+        Screen::Browse { editing: false, .. } => format!(
+            "{}/{} move · {} suspend or unsuspend · {} search · {} home",
+            k(A::Up),
+            k(A::Down),
+            k(A::Suspend),
+            k(A::Browse),
+            k(A::Quit)
+        ),
     }
 }
 
@@ -353,6 +374,72 @@ fn study(
     }
 }
 
+fn browse(
+    query: &str,
+    editing: bool,
+    results: &[super::app::BrowseRow],
+    selected: usize,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let block = Block::bordered().title(Line::styled(
+        format!(" browse · {} found ", results.len()),
+        theme.title,
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [search, list, detail] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(3),
+    ])
+    .areas(inner);
+    let cursor = if editing { "▏" } else { "" };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("/ ", theme.accent),
+            Span::raw(s(query)),
+            Span::styled(cursor, theme.accent),
+        ])),
+        search,
+    );
+    let height = usize::from(list.height);
+    let skip = (selected + 1).saturating_sub(height);
+    let width = usize::from(list.width);
+    let lines: Vec<Line<'_>> = results
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(height)
+        .map(|(i, r)| {
+            let text = format!(
+                "{} [{}] {} — {} · {}",
+                if i == selected { "▸" } else { " " },
+                r.state,
+                s(&r.front),
+                s(&r.back),
+                s(&r.deck)
+            );
+            let style = if i == selected && !editing {
+                theme.selection
+            } else {
+                theme.base
+            };
+            Line::styled(truncate(&text, width), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+    if let Some(r) = results.get(selected) {
+        let lines: Vec<Line<'_>> = r
+            .detail
+            .iter()
+            .map(|d| Line::styled(truncate(&s(d), width), theme.muted))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), detail);
+    }
+}
+
 /// The typed answer, and once checked the verdict and the diff against the nearest answer.
 /// Missing characters are underlined, extra ones struck through, wrong ones reversed: the
 /// marks show without colour too.
@@ -548,6 +635,30 @@ mod tests {
             .map(|x| buf[(x, y)].symbol())
             .collect();
         assert_eq!(struck, ["s"]);
+    }
+
+    #[test]
+    fn browse_shows_the_query_the_results_and_the_selected_cards_schedule() {
+        let mut app = App::new(vec![], vec![]);
+        app.screen = Screen::Browse {
+            query: "brady".into(),
+            editing: false,
+            results: vec![crate::ui::app::BrowseRow {
+                item: 0,
+                deck: "Prefixes".into(),
+                front: "brady-".into(),
+                back: "slow".into(),
+                state: "review, due 2026-12-10".into(),
+                detail: vec!["prefixes:brady · defined at built-in:prefixes.toml:120".into()],
+            }],
+            selected: 0,
+        };
+        let screen = draw(&app, 80, 16);
+        assert!(screen.contains("browse · 1 found"));
+        assert!(screen.contains("/ brady"));
+        assert!(screen.contains("▸ [review, due 2026-12-10] brady- — slow · Prefixes"));
+        assert!(screen.contains("defined at built-in:prefixes.toml:120"));
+        assert!(screen.contains("suspend or unsuspend"));
     }
 
     #[test]
