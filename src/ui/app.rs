@@ -80,6 +80,8 @@ pub enum Effect {
     Search,
     /// Suspend the selected browse result, or unsuspend it.
     ToggleSuspend,
+    /// Show the selected browse result's review history.
+    History,
     Quit,
 }
 
@@ -360,6 +362,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Vec::new()
             }
             Action::Suspend if !results.is_empty() => vec![Effect::ToggleSuspend],
+            Action::Reveal | Action::Submit if !results.is_empty() => vec![Effect::History],
             _ => Vec::new(),
         },
     }
@@ -490,6 +493,7 @@ mod tests {
         update(&mut app, Action::Down);
         assert!(matches!(app.screen, Screen::Browse { selected: 1, .. }));
         assert_eq!(update(&mut app, Action::Suspend), [Effect::ToggleSuspend]);
+        assert_eq!(update(&mut app, Action::Reveal), [Effect::History]);
         assert_eq!(update(&mut app, Action::Quit), [Effect::Home]);
     }
 

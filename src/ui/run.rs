@@ -309,6 +309,49 @@ impl Driver<'_> {
         *selected = (*selected).min(results.len().saturating_sub(1));
     }
 
+    /// Adds the selected browse result's answers, oldest first, to its details. Reading the
+    /// logs is the storage layer's job; the screen only gets the lines.
+    fn history(&self, app: &mut App) {
+        let Screen::Browse {
+            results, selected, ..
+        } = &mut app.screen
+        else {
+            return;
+        };
+        let Some(row) = results.get_mut(*selected) else {
+            return;
+        };
+        let key = &self.session.library.items[row.item as usize].key;
+        let reviews = self.settings.data_dir.reviews_dir();
+        let lines = match crate::storage::reader::load(&reviews, [key.as_str()]) {
+            Ok(loaded) => {
+                let mut lines: Vec<String> = loaded
+                    .answers
+                    .iter()
+                    .zip(&loaded.ms)
+                    .filter(|(a, _)| a.card == 0)
+                    .filter_map(|(a, ms)| match a.op {
+                        crate::scheduler::Op::Grade(r) => Some(format!(
+                            "{} {} ({:.1} s)",
+                            a.time.format("%Y-%m-%d %H:%M"),
+                            r.label(),
+                            f64::from(*ms) / 1000.0
+                        )),
+                        _ => None,
+                    })
+                    .collect();
+                if lines.is_empty() {
+                    lines.push("no answers yet".into());
+                }
+                lines
+            }
+            Err(e) => vec![format!("cannot read the review logs: {e}")],
+        };
+        row.detail.truncate(3);
+        row.detail
+            .push(format!("answers (UTC): {}", lines.join(" · ")));
+    }
+
     /// The queue after the card on screen changed state.
     fn moved(&mut self, item: u32) {
         let now = self.now();
@@ -387,6 +430,10 @@ impl Driver<'_> {
             Effect::Quit => return,
             Effect::Search => {
                 self.search(app);
+                return;
+            }
+            Effect::History => {
+                self.history(app);
                 return;
             }
             Effect::ToggleSuspend => {

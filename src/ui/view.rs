@@ -151,7 +151,7 @@ fn footer_hint(app: &App, keys: &Keymap) -> String {
             "type to search · enter or ↓ to the results · esc home".to_owned()
         }
         Screen::Browse { editing: false, .. } => format!(
-            "{}/{} move · {} suspend or unsuspend · {} search · {} home",
+            "{}/{} move · enter answers · {} suspend or unsuspend · {} search · {} home",
             k(A::Up),
             k(A::Down),
             k(A::Suspend),
@@ -392,7 +392,7 @@ fn browse(
     let [search, list, detail] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(3),
+        Constraint::Length(5),
     ])
     .areas(inner);
     let cursor = if editing { "▏" } else { "" };
@@ -434,9 +434,9 @@ fn browse(
         let lines: Vec<Line<'_>> = r
             .detail
             .iter()
-            .map(|d| Line::styled(truncate(&s(d), width), theme.muted))
+            .map(|d| Line::styled(s(d), theme.muted))
             .collect();
-        frame.render_widget(Paragraph::new(lines), detail);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), detail);
     }
 }
 
@@ -658,7 +658,7 @@ mod tests {
         assert!(screen.contains("/ brady"));
         assert!(screen.contains("▸ [review, due 2026-12-10] brady- — slow · Prefixes"));
         assert!(screen.contains("defined at built-in:prefixes.toml:120"));
-        assert!(screen.contains("suspend or unsuspend"));
+        assert!(screen.contains("enter answers · ! suspend or unsuspend"));
     }
 
     #[test]
