@@ -170,6 +170,9 @@ struct Part {
     torn: Vec<(usize, u64)>,
 }
 
+/// Marks a card number from a reader thread's own table, renumbered when the parts merge.
+const LOCAL: u32 = 1 << 31;
+
 fn id_hash(id: &str) -> u64 {
     use std::hash::BuildHasher as _;
     // A fixed seed: the hash only has to agree within one load.
@@ -178,7 +181,7 @@ fn id_hash(id: &str) -> u64 {
 
 const PIECE: usize = 4 << 20;
 
-fn parse_chunk(path: &Path, chunk: &Chunk, part: &mut Part) -> io::Result<()> {
+fn parse_chunk(path: &Path, chunk: &Chunk, known: &Interner, part: &mut Part) -> io::Result<()> {
     let mut file = File::open(path)?;
     file.seek(SeekFrom::Start(chunk.start))?;
     let len = chunk.end - chunk.start;
@@ -198,7 +201,15 @@ fn parse_chunk(path: &Path, chunk: &Chunk, part: &mut Part) -> io::Result<()> {
         let mut pos = 0;
         while let Some(i) = memchr::memchr(b'\n', &buf[pos..]) {
             let line = &buf[pos..pos + i];
-            handle_line(line, chunk.file, offset + pos as u64, true, false, part);
+            handle_line(
+                line,
+                chunk.file,
+                offset + pos as u64,
+                true,
+                false,
+                known,
+                part,
+            );
             pos += i + 1;
         }
         if eof {
@@ -210,6 +221,7 @@ fn parse_chunk(path: &Path, chunk: &Chunk, part: &mut Part) -> io::Result<()> {
                     offset + pos as u64,
                     false,
                     chunk.last,
+                    known,
                     part,
                 );
             }
@@ -321,6 +333,7 @@ fn handle_line(
     offset: u64,
     complete: bool,
     last_of_file: bool,
+    known: &Interner,
     part: &mut Part,
 ) {
     if line.iter().all(|&b| b == 0 || b.is_ascii_whitespace()) {
@@ -340,10 +353,10 @@ fn handle_line(
             ms,
             target: (!target.is_empty()).then_some(Cow::Borrowed(target)),
         };
-        to_answer(&raw, part)
+        to_answer(&raw, known, part)
     } else {
         match serde_json::from_slice::<Raw<'_>>(line) {
-            Ok(raw) if raw.v <= FORMAT_VERSION => to_answer(&raw, part),
+            Ok(raw) if raw.v <= FORMAT_VERSION => to_answer(&raw, known, part),
             _ => Err(()),
         }
     };
@@ -385,6 +398,7 @@ fn handle_line(
 #[allow(clippy::type_complexity)]
 fn to_answer(
     raw: &Raw<'_>,
+    known: &Interner,
     part: &mut Part,
 ) -> Result<Option<(DateTime<Utc>, u32, Op, u32, u64)>, ()> {
     let time = parse_time_cached(&raw.time, &mut part.dates).ok_or(())?;
@@ -402,13 +416,12 @@ fn to_answer(
     };
     let card = raw.card.as_deref().ok_or(())?;
     let ms = u32::try_from(raw.ms.unwrap_or(0)).unwrap_or(u32::MAX);
-    Ok(Some((
-        time,
-        part.cards.intern(card),
-        op,
-        ms,
-        id_hash(&raw.id),
-    )))
+    // Cards the caller named (the library's) are looked up in its table, shared and only
+    // read; only other cards go into the thread's own.
+    let card = known
+        .get(card)
+        .unwrap_or_else(|| LOCAL | part.cards.intern(card));
+    Ok(Some((time, card, op, ms, id_hash(&raw.id))))
 }
 
 /// Reads every log in `dir`. `known` keys are numbered first, in order (the library's items),
@@ -458,14 +471,11 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
             .iter()
             .map(|group| {
                 let files = &files;
-                let expected = out.cards.len();
+                let known = &out.cards;
                 scope.spawn(move || {
-                    let mut part = Part {
-                        cards: Interner::with_capacity(expected),
-                        ..Part::default()
-                    };
+                    let mut part = Part::default();
                     for chunk in *group {
-                        parse_chunk(&files[chunk.file], chunk, &mut part)?;
+                        parse_chunk(&files[chunk.file], chunk, known, &mut part)?;
                     }
                     Ok(part)
                 })
@@ -492,7 +502,11 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
             })
             .collect();
         merged.extend(part.answers.into_iter().map(|f| Found {
-            card: map[f.card as usize],
+            card: if f.card & LOCAL == 0 {
+                f.card
+            } else {
+                map[(f.card & !LOCAL) as usize]
+            },
             ..f
         }));
         targets.extend(part.undo_targets);
