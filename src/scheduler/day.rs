@@ -19,7 +19,11 @@ impl StudyDay {
     }
 
     pub fn date(self) -> NaiveDate {
-        NaiveDate::from_num_days_from_ce_opt(self.0).unwrap_or(NaiveDate::MAX)
+        NaiveDate::from_num_days_from_ce_opt(self.0).unwrap_or(if self.0 < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
     }
 
     /// Days since 1 January of year 1 (day 1).
