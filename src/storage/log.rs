@@ -109,6 +109,17 @@ impl Event {
     }
 }
 
+/// The ids that `undo` events in `events` take back.
+pub fn undone_ids(events: &[Event]) -> foldhash::HashSet<&str> {
+    events
+        .iter()
+        .filter_map(|e| match &e.action {
+            Action::Undo { target } => Some(target.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Why a line could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineProblem {

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
 use fsrs::{CombinedProgressState, ComputeParametersInput, FSRS, FSRSItem, FSRSReview};
 
 use crate::scheduler::{DEFAULT_PARAMETERS, DayClock, Params, StudyDay};
@@ -15,13 +15,7 @@ pub const MIN_REVIEWS: usize = 400;
 /// Training items: for every card, each review a day or more after the one before, with the
 /// history before it; elapsed time in study days. Undone answers are left out.
 pub fn training_items(events: &[Event], clock: &DayClock) -> (Vec<FSRSItem>, Vec<i64>, usize) {
-    let undone: HashSet<&str> = events
-        .iter()
-        .filter_map(|e| match &e.action {
-            Action::Undo { target } => Some(target.as_str()),
-            _ => None,
-        })
-        .collect();
+    let undone = crate::storage::log::undone_ids(events);
     let mut per_card: HashMap<&str, Vec<(StudyDay, u8)>> = HashMap::default();
     let mut reviews = 0;
     for e in events {

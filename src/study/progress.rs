@@ -5,10 +5,7 @@ use foldhash::HashSet;
 
 use crate::deck::{Card, Deck};
 use crate::scheduler::queue::{self, DoneToday, Limits, Queue, QueueCard, QueueInput};
-use crate::scheduler::{
-    Answer, CardState, Interner, Op, Rating, SchedulerConfig, StudyDay, replay_all,
-};
-use crate::storage::log::{Action, Event};
+use crate::scheduler::{Answer, CardState, Interner, SchedulerConfig, StudyDay, replay_all};
 
 use super::DeckSet;
 
@@ -104,44 +101,6 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// From events (the slow path, for tools that already hold them).
-    pub fn replay(library: &Library, events: &[Event], cfg: &SchedulerConfig) -> Progress {
-        let mut cards = Interner::with_capacity(library.items.len());
-        for item in &library.items {
-            cards.intern(&item.key);
-        }
-        let undone: HashSet<&str> = events
-            .iter()
-            .filter_map(|e| match &e.action {
-                Action::Undo { target } => Some(target.as_str()),
-                _ => None,
-            })
-            .collect();
-        let mut answers = Vec::with_capacity(events.len());
-        for e in events {
-            if undone.contains(e.id.as_str()) {
-                continue;
-            }
-            let op = match &e.action {
-                Action::Review { rating, .. } => match Rating::from_number(u64::from(*rating)) {
-                    Some(r) => Op::Grade(r),
-                    None => continue,
-                },
-                Action::Suspend { .. } => Op::Suspend,
-                Action::Unsuspend { .. } => Op::Unsuspend,
-                Action::Bury { .. } => Op::Bury,
-                Action::Undo { .. } => continue,
-            };
-            let Some(card) = e.card() else { continue };
-            answers.push(Answer {
-                card: cards.intern(card),
-                time: e.time,
-                op,
-            });
-        }
-        Progress::from_answers(library, &cards, &answers, cfg)
-    }
-
     /// From answers whose card numbers start with the library's items, in order (as
     /// `storage::reader::load` numbers them when given the items' keys).
     pub fn from_answers(
