@@ -73,6 +73,8 @@ pub enum Command {
     Config,
     /// Fit FSRS parameters to your own review history
     Optimize(OptimizeArgs),
+    /// Streak, heatmap, forecast, card counts and retention
+    Stats(StatsArgs),
     /// Import or export the review history
     #[command(subcommand)]
     History(HistoryCommand),
@@ -110,6 +112,17 @@ pub struct ScriptArgs {
     /// Only these decks [default: all]
     #[arg(value_name = "DECK_ID")]
     pub deck_ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
+
+    /// Only this deck (`--deck` is taken: it loads a deck file)
+    #[arg(value_name = "DECK_ID")]
+    pub deck: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ pub mod deck;
 pub mod diag;
 pub mod scheduler;
 pub mod settings;
+pub mod stats;
 pub mod storage;
 pub mod study;
 pub mod text;
@@ -59,6 +60,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<Exit> {
         Some(cli::Command::Replay(args)) => commands::replay::run(&settings, args),
         Some(cli::Command::Due(args)) => commands::due::run(&settings, args),
         Some(cli::Command::Optimize(args)) => commands::optimize::run(&settings, args),
+        Some(cli::Command::Stats(args)) => commands::stats::run(&settings, args),
         Some(cli::Command::History(cmd)) => commands::history::run(&settings, cmd),
         Some(cli::Command::Script(args)) => {
             commands::script::run(&settings, args, cli.global.now.is_some())

@@ -114,3 +114,41 @@ fn due_counts_the_simulated_backlog_within_the_limits() {
         .code(1)
         .stderr(predicate::str::contains("no deck `nosuchdeck`"));
 }
+
+#[test]
+fn stats_json_has_the_documented_shape_and_counts_the_history() {
+    let dir = data_dir_with_history(100, 1500);
+    let out = medterm(dir.path())
+        .args(["stats", "--json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    for key in [
+        "streak",
+        "today",
+        "due",
+        "cards",
+        "retention",
+        "forecast",
+        "heatmap",
+    ] {
+        assert!(v.get(key).is_some(), "no {key}");
+    }
+    assert!(v["streak"]["longest"].as_u64().unwrap() >= v["streak"]["current"].as_u64().unwrap());
+    assert_eq!(v["forecast"].as_array().unwrap().len(), 30);
+    let heatmap = v["heatmap"].as_array().unwrap();
+    assert_eq!(heatmap.last().unwrap()["date"], "2026-12-04");
+    let total: u64 = heatmap.iter().map(|d| d["reviews"].as_u64().unwrap()).sum();
+    assert!(total > 0 && total <= 1500);
+    let r = v["retention"]["30d"].as_f64().unwrap();
+    assert!((0.5..=1.0).contains(&r), "{r}");
+    assert!(v["cards"]["total"].as_u64().unwrap() >= 100);
+    medterm(dir.path())
+        .args(["stats", "bench"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("streak:").and(predicate::str::contains("last 52 weeks")));
+}

@@ -7,6 +7,7 @@ pub mod history;
 pub mod optimize;
 pub mod replay;
 pub mod script;
+pub mod stats;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
