@@ -143,6 +143,13 @@ impl Settings {
         s
     }
 
+    pub fn streak_rules(&self) -> crate::stats::StreakRules {
+        crate::stats::StreakRules {
+            daily_goal: self.config.daily_goal.value,
+            freezes_per_month: self.config.streak_freezes.value,
+        }
+    }
+
     pub fn limits(&self) -> DailyLimits {
         let c = &self.config;
         let overall = Limits {

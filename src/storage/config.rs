@@ -78,6 +78,8 @@ pub struct Config {
     pub leech_threshold: Setting<u32>,
     /// Reviews a day that keep the streak going.
     pub daily_goal: Setting<u32>,
+    /// Missed days a month that a streak freeze covers.
+    pub streak_freezes: Setting<u32>,
     pub theme: Setting<String>,
     pub device: Setting<Option<String>>,
     pub fsrs_parameters: Setting<Option<Vec<f64>>>,
@@ -98,6 +100,7 @@ impl Default for Config {
             maximum_interval: Setting::default(36_500),
             leech_threshold: Setting::default(8),
             daily_goal: Setting::default(1),
+            streak_freezes: Setting::default(0),
             theme: Setting::default("dark".to_owned()),
             device: Setting::default(None),
             fsrs_parameters: Setting::default(None),
@@ -146,6 +149,7 @@ const KEYS: &[&str] = &[
     "maximum_interval",
     "leech_threshold",
     "daily_goal",
+    "streak_freezes",
     "theme",
     "device",
     "fsrs_parameters",
@@ -251,11 +255,12 @@ pub fn parse(path: &str, text: &str, inside_data_dir: bool) -> Result<Config, Ve
         let file = Source::File(line);
         match name {
             "new_per_day" | "reviews_per_day" | "rollover_hour" | "maximum_interval"
-            | "leech_threshold" | "daily_goal" => {
+            | "leech_threshold" | "daily_goal" | "streak_freezes" => {
                 let range = match name {
                     "rollover_hour" => 0..24,
                     "maximum_interval" => 1..36_501,
                     "leech_threshold" | "daily_goal" => 0..1000,
+                    "streak_freezes" => 0..32,
                     _ => 0..100_000,
                 };
                 if let Some(n) = w.int(name, v, range) {
@@ -266,6 +271,7 @@ pub fn parse(path: &str, text: &str, inside_data_dir: bool) -> Result<Config, Ve
                         "rollover_hour" => c.rollover_hour = setting,
                         "maximum_interval" => c.maximum_interval = setting,
                         "leech_threshold" => c.leech_threshold = setting,
+                        "streak_freezes" => c.streak_freezes = setting,
                         _ => c.daily_goal = setting,
                     }
                 }
@@ -482,6 +488,11 @@ impl Config {
             "daily_goal",
             self.daily_goal.value.to_string(),
             &self.daily_goal.source,
+        );
+        line(
+            "streak_freezes",
+            self.streak_freezes.value.to_string(),
+            &self.streak_freezes.source,
         );
         line(
             "theme",

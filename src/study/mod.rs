@@ -4,6 +4,7 @@
 pub mod answer;
 pub mod optimize;
 pub mod progress;
+pub mod report;
 pub mod session;
 
 use std::path::PathBuf;

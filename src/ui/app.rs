@@ -22,6 +22,8 @@ pub enum Action {
     ToggleTyping,
     /// Search every card.
     Browse,
+    /// The statistics screen.
+    Stats,
     /// While typing: a character, erase one, check the answer.
     Type(char),
     Erase,
@@ -49,6 +51,7 @@ impl Action {
             Action::Quit | Action::ForceQuit => "quit",
             Action::ToggleTyping => "toggle_typing",
             Action::Browse => "browse",
+            Action::Stats => "stats",
             Action::Type(_) | Action::Erase | Action::Submit => "typing",
         }
     }
@@ -82,6 +85,8 @@ pub enum Effect {
     ToggleSuspend,
     /// Show the selected browse result's review history.
     History,
+    /// Open the statistics screen (its lines come from the loop).
+    Stats,
     Quit,
 }
 
@@ -152,6 +157,11 @@ pub enum Screen {
         seconds: u64,
         next: String,
     },
+    /// The statistics report, as lines; `scroll` lines are scrolled off the top.
+    Stats {
+        lines: Vec<String>,
+        scroll: usize,
+    },
     Browse {
         query: String,
         /// Typing the query; otherwise moving in the results.
@@ -220,6 +230,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     if action == Action::Help {
         app.help = true;
         return Vec::new();
+    }
+    if action == Action::Stats
+        && !matches!(app.screen, Screen::Stats { .. } | Screen::Browse { .. })
+    {
+        app.screen = Screen::Stats {
+            lines: Vec::new(),
+            scroll: 0,
+        };
+        return vec![Effect::Stats];
     }
     if action == Action::Browse && !matches!(app.screen, Screen::Browse { .. }) {
         app.screen = Screen::Browse {
@@ -326,6 +345,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         },
         Screen::Summary { .. } => match action {
             Action::Quit | Action::Reveal => vec![Effect::Home],
+            _ => Vec::new(),
+        },
+        Screen::Stats { lines, scroll } => match action {
+            Action::Quit | Action::Reveal => vec![Effect::Home],
+            Action::Down => {
+                *scroll = (*scroll + 1).min(lines.len().saturating_sub(1));
+                Vec::new()
+            }
+            Action::Up => {
+                *scroll = scroll.saturating_sub(1);
+                Vec::new()
+            }
             _ => Vec::new(),
         },
         Screen::Browse {
@@ -494,6 +525,19 @@ mod tests {
         assert!(matches!(app.screen, Screen::Browse { selected: 1, .. }));
         assert_eq!(update(&mut app, Action::Suspend), [Effect::ToggleSuspend]);
         assert_eq!(update(&mut app, Action::Reveal), [Effect::History]);
+        assert_eq!(update(&mut app, Action::Quit), [Effect::Home]);
+    }
+
+    #[test]
+    fn the_stats_screen_opens_scrolls_and_closes() {
+        let mut app = studying();
+        assert_eq!(update(&mut app, Action::Stats), [Effect::Stats]);
+        if let Screen::Stats { lines, .. } = &mut app.screen {
+            *lines = vec!["a".into(), "b".into()];
+        }
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Down);
+        assert!(matches!(app.screen, Screen::Stats { scroll: 1, .. }));
         assert_eq!(update(&mut app, Action::Quit), [Effect::Home]);
     }
 

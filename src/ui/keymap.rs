@@ -22,6 +22,11 @@ pub const DEFAULTS: &[(Action, &[&str], &str)] = &[
         "type the answer instead of revealing it",
     ),
     (
+        Action::Stats,
+        &["S"],
+        "statistics: streak, heatmap, forecast, retention",
+    ),
+    (
         Action::Browse,
         &["/"],
         "search every card (tag:, deck:, is:new|due|suspended|leech)",

@@ -436,6 +436,26 @@ impl Driver<'_> {
                 self.history(app);
                 return;
             }
+            Effect::Stats => {
+                let reviews = self.settings.data_dir.reviews_dir();
+                let lines = match crate::storage::reader::load(
+                    &reviews,
+                    self.session.library.items.iter().map(|i| i.key.as_str()),
+                ) {
+                    Ok(loaded) => crate::study::report::report(
+                        &self.session.library,
+                        &loaded,
+                        &self.session.cfg,
+                        now,
+                        self.settings.streak_rules(),
+                        None,
+                    )
+                    .lines(),
+                    Err(e) => vec![format!("cannot read the review logs: {e}")],
+                };
+                app.screen = Screen::Stats { lines, scroll: 0 };
+                return;
+            }
             Effect::ToggleSuspend => {
                 let Screen::Browse {
                     results, selected, ..

@@ -95,6 +95,18 @@ pub fn render(app: &App, keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>) {
             );
         }
         Screen::Browse { .. } => {}
+        Screen::Stats { lines, scroll } => {
+            let text: Vec<Line<'_>> = lines
+                .iter()
+                .skip(*scroll)
+                .map(|l| Line::raw(s(l)))
+                .collect();
+            frame.render_widget(
+                Paragraph::new(text)
+                    .block(Block::bordered().title(Line::styled(" statistics ", theme.title))),
+                body,
+            );
+        }
     }
     if let Screen::Browse {
         query,
@@ -120,10 +132,12 @@ fn footer_hint(app: &App, keys: &Keymap) -> String {
     let k = |a| keys.keys_of(a);
     match app.screen {
         Screen::Home => format!(
-            "{} study · {}/{} move · {} help · {} quit",
+            "{} study · {}/{} move · {} browse · {} stats · {} help · {} quit",
             k(A::Reveal),
             k(A::Up),
             k(A::Down),
+            k(A::Browse),
+            k(A::Stats),
             k(A::Help),
             k(A::Quit)
         ),
@@ -147,6 +161,7 @@ fn footer_hint(app: &App, keys: &Keymap) -> String {
             k(A::Help)
         ),
         Screen::Summary { .. } => format!("{} home", k(A::Reveal)),
+        Screen::Stats { .. } => format!("{}/{} scroll · {} home", k(A::Up), k(A::Down), k(A::Quit)),
         Screen::Browse { editing: true, .. } => {
             "type to search · enter or ↓ to the results · esc home".to_owned()
         }
@@ -659,6 +674,22 @@ mod tests {
         assert!(screen.contains("▸ [review, due 2026-12-10] brady- — slow · Prefixes"));
         assert!(screen.contains("defined at built-in:prefixes.toml:120"));
         assert!(screen.contains("enter answers · ! suspend or unsuspend"));
+    }
+
+    #[test]
+    fn the_stats_screen_shows_its_lines() {
+        let mut app = App::new(vec![], vec![]);
+        app.screen = Screen::Stats {
+            lines: vec![
+                "streak: 12 days (longest 30)".into(),
+                "  ··░▒▓█@  Fri".into(),
+            ],
+            scroll: 0,
+        };
+        let screen = draw(&app, 60, 14);
+        assert!(screen.contains("statistics"));
+        assert!(screen.contains("streak: 12 days (longest 30)"));
+        assert!(screen.contains("··░▒▓█@"));
     }
 
     #[test]

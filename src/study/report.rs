@@ -1,0 +1,248 @@
+//! The statistics report: one replay of the history, every figure of `medterm stats` and the
+//! stats screen, as JSON or as lines of text.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use crate::scheduler::{CardState, Op, SchedulerConfig, StudyDay, apply_op};
+use crate::stats::{self, Answered, Retention, Streak, StreakRules};
+use crate::storage::reader::Loaded;
+
+use super::progress::Library;
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub today: StudyDay,
+    pub streak: Streak,
+    pub today_reviews: u32,
+    pub today_ms: u64,
+    pub forecast: Vec<u32>,
+    pub cards: stats::CardCounts,
+    /// Today, 7 days, 30 days, a year: [all, young, mature] each.
+    pub retention: [[Retention; 3]; 4],
+    pub average: f64,
+    /// Weakest first.
+    pub by_tag: Vec<(String, Retention)>,
+    pub heatmap: Vec<(StudyDay, u32)>,
+}
+
+/// Replays the history once, noting each answer's phase and interval before it.
+pub fn report(
+    library: &Library,
+    loaded: &Loaded,
+    cfg: &SchedulerConfig,
+    now: chrono::DateTime<chrono::Utc>,
+    rules: StreakRules,
+    deck: Option<u32>,
+) -> Report {
+    let clock = cfg.clock;
+    let mut tags: Vec<String> = Vec::new();
+    let item_tag: Vec<Option<u32>> = library
+        .items
+        .iter()
+        .map(|i| {
+            library.card_of(i).tags.first().map(|t| {
+                let n = tags.iter().position(|x| x == t).unwrap_or_else(|| {
+                    tags.push(t.clone());
+                    tags.len() - 1
+                });
+                u32::try_from(n).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
+    let mut states = vec![CardState::default(); loaded.cards.len()];
+    let mut answered: Vec<Answered> = Vec::with_capacity(loaded.answers.len());
+    for (a, ms) in loaded.answers.iter().zip(&loaded.ms) {
+        let i = a.card as usize;
+        let state = &mut states[i];
+        if let Op::Grade(rating) = a.op {
+            answered.push(Answered {
+                time: a.time,
+                rating,
+                ms: *ms,
+                phase_before: state.phase,
+                interval_before: state.interval_days,
+                tag: item_tag.get(i).copied().flatten(),
+                deck: library.items.get(i).map(|it| it.deck),
+            });
+        }
+        apply_op(
+            state,
+            loaded.cards.seed(a.card),
+            a.op,
+            a.time,
+            clock.day_of(a.time),
+            cfg,
+        );
+    }
+    states.resize(
+        loaded.cards.len().max(library.items.len()),
+        CardState::default(),
+    );
+    states.truncate(library.items.len());
+    if let Some(d) = deck {
+        answered.retain(|a| a.deck == Some(d));
+    }
+    let in_deck: Vec<CardState> = states
+        .into_iter()
+        .zip(&library.items)
+        .filter(|(_, it)| deck.is_none_or(|d| it.deck == d))
+        .map(|(s, _)| s)
+        .collect();
+    let today = clock.day_of(now);
+    let days = stats::by_day(&answered, &clock);
+    let window = |n: u32| {
+        stats::retention(
+            &answered,
+            &clock,
+            today.minus_days(n.saturating_sub(1)),
+            today,
+        )
+    };
+    let studied_days = u32::try_from(days.len()).unwrap_or(u32::MAX).max(1);
+    let mut by_tag: Vec<(String, Retention)> = tags
+        .iter()
+        .enumerate()
+        .map(|(n, t)| {
+            let mine: Vec<Answered> = answered
+                .iter()
+                .filter(|a| a.tag == u32::try_from(n).ok())
+                .copied()
+                .collect();
+            (
+                t.clone(),
+                stats::retention(&mine, &clock, today.minus_days(364), today)[0],
+            )
+        })
+        .filter(|(_, r)| r.answers > 0)
+        .collect();
+    by_tag.sort_by(|a, b| {
+        a.1.share()
+            .partial_cmp(&b.1.share())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let (today_reviews, today_ms) = days.get(&today).copied().unwrap_or((0, 0));
+    Report {
+        today,
+        streak: stats::streak(&days, today, rules),
+        today_reviews,
+        today_ms,
+        forecast: stats::forecast(&in_deck, today, 30),
+        cards: stats::card_counts(&in_deck),
+        retention: [window(1), window(7), window(30), window(365)],
+        average: f64::from(u32::try_from(answered.len()).unwrap_or(u32::MAX))
+            / f64::from(studied_days),
+        by_tag,
+        heatmap: stats::heatmap(&days, today),
+    }
+}
+
+fn share(r: Retention) -> Option<f64> {
+    r.share().map(|x| (x * 1000.0).round() / 1000.0)
+}
+
+fn pct(r: Retention) -> String {
+    r.share()
+        .map_or_else(|| "-".to_owned(), |x| format!("{:.0}%", x * 100.0))
+}
+
+impl Report {
+    pub fn to_json(&self) -> serde_json::Value {
+        let r = &self.retention;
+        json!({
+            "study_day": self.today.to_string(),
+            "streak": {"current": self.streak.current, "longest": self.streak.longest},
+            "today": {"reviews": self.today_reviews, "seconds": self.today_ms / 1000},
+            "due": {"today": self.forecast.first().copied().unwrap_or(0), "tomorrow": self.forecast.get(1).copied().unwrap_or(0)},
+            "cards": self.cards,
+            "retention": {
+                "today": share(r[0][0]), "7d": share(r[1][0]), "30d": share(r[2][0]), "365d": share(r[3][0]),
+                "young_30d": share(r[2][1]), "mature_30d": share(r[2][2]),
+            },
+            "average_reviews_per_study_day": (self.average * 10.0).round() / 10.0,
+            "retention_by_tag": self.by_tag.iter().map(|(t, r)| json!({"tag": t, "answers": r.answers, "retention": share(*r)})).collect::<Vec<_>>(),
+            "forecast": self.forecast,
+            "heatmap": self.heatmap.iter().map(|(d, n)| json!({"date": d.to_string(), "reviews": n})).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The report as text: the figures, the forecast chart and the heatmap.
+    pub fn lines(&self) -> Vec<String> {
+        let (c, r) = (&self.cards, &self.retention);
+        let mut out = vec![
+            format!(
+                "streak: {} days (longest {})",
+                self.streak.current, self.streak.longest
+            ),
+            format!(
+                "today: {} answers, {}m {:02}s",
+                self.today_reviews,
+                self.today_ms / 60_000,
+                self.today_ms / 1000 % 60
+            ),
+            format!(
+                "due: {} today, {} tomorrow",
+                self.forecast.first().copied().unwrap_or(0),
+                self.forecast.get(1).copied().unwrap_or(0)
+            ),
+            format!(
+                "cards: {} ({} new, {} learning, {} young, {} mature, {} suspended, {} leeches)",
+                c.total, c.new, c.learning, c.young, c.mature, c.suspended, c.leech
+            ),
+            format!(
+                "retention: today {}, 7 days {}, 30 days {} (young {}, mature {}), year {}",
+                pct(r[0][0]),
+                pct(r[1][0]),
+                pct(r[2][0]),
+                pct(r[2][1]),
+                pct(r[2][2]),
+                pct(r[3][0])
+            ),
+            format!("average: {:.1} answers a study day", self.average),
+        ];
+        if !self.by_tag.is_empty() {
+            let weakest: Vec<String> = self
+                .by_tag
+                .iter()
+                .take(5)
+                .map(|(t, r)| format!("{} {}", crate::text::sanitize(t), pct(*r)))
+                .collect();
+            out.push(format!("weakest by tag (a year): {}", weakest.join(", ")));
+        }
+        let max = self.forecast.iter().copied().max().unwrap_or(0).max(1);
+        out.push("forecast, next 30 days:".to_owned());
+        let bars: String = self
+            .forecast
+            .iter()
+            .map(|&n| [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'][(n * 8).div_ceil(max) as usize])
+            .collect();
+        out.push(format!("  |{bars}| max {max}"));
+        out.push("last 52 weeks (weeks across, Monday at the top, today @):".to_owned());
+        out.extend(heatmap_text(&self.heatmap).lines().map(str::to_owned));
+        out
+    }
+}
+
+/// Weeks across, weekdays down, darker for more answers; today marked `@`.
+fn heatmap_text(map: &[(StudyDay, u32)]) -> String {
+    let max = map.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let weeks = map.len().div_ceil(7);
+    let mut s = String::new();
+    for row in 0..7 {
+        s.push_str("  ");
+        for w in 0..weeks {
+            let c = match map.get(w * 7 + row) {
+                None => ' ',
+                Some(_) if w * 7 + row == map.len() - 1 => '@',
+                Some((_, 0)) => '·',
+                Some((_, n)) => {
+                    ['░', '▒', '▓', '█'][((n * 4).div_ceil(max) as usize).clamp(1, 4) - 1]
+                }
+            };
+            s.push(c);
+        }
+        let _ = writeln!(s, "  {}", ["Mon", "", "Wed", "", "Fri", "", "Sun"][row]);
+    }
+    s
+}
