@@ -197,6 +197,10 @@ pub struct App {
     /// Index into `decks`, or `decks.len()` for "all decks".
     pub selected: usize,
     pub today_reviews: u32,
+    /// The streak through yesterday and the longest, once the history has been read.
+    pub streak: Option<(u32, u32)>,
+    /// Answers a study day needs for the streak.
+    pub daily_goal: u32,
     pub quit: bool,
 }
 
@@ -210,6 +214,8 @@ impl App {
             decks,
             selected: 0,
             today_reviews: 0,
+            streak: None,
+            daily_goal: 1,
             quit: false,
         }
     }

@@ -634,10 +634,57 @@ pub fn run(settings: &Settings, study: Option<(&[String], Option<&str>)>) -> any
         driver.next(&mut app);
     }
 
+    // The streak needs every answer's day: read the logs beside the app, not before it.
+    app.daily_goal = settings.config.daily_goal.value;
+    let (streak_tx, streak_rx) = std::sync::mpsc::channel();
+    {
+        let reviews = settings.data_dir.reviews_dir();
+        let clock = settings.clock;
+        let rules = settings.streak_rules();
+        let today = clock.day_of(driver.now());
+        std::thread::spawn(move || {
+            if let Ok(loaded) = crate::storage::reader::load(&reviews, Vec::<String>::new()) {
+                let answers: Vec<crate::stats::Answered> = loaded
+                    .answers
+                    .iter()
+                    .filter_map(|a| match a.op {
+                        crate::scheduler::Op::Grade(rating) => Some(crate::stats::Answered {
+                            time: a.time,
+                            rating,
+                            ms: 0,
+                            phase_before: Phase::Review,
+                            interval_before: None,
+                            tag: None,
+                            deck: None,
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                let mut days = crate::stats::by_day(&answers, &clock);
+                days.remove(&today);
+                let s = crate::stats::streak(&days, today, rules);
+                let _ = streak_tx.send((s.current, s.longest));
+            }
+        });
+    }
+
     let mut terminal = ratatui::init();
+    let mut waiting_for_streak = true;
     let result = (|| -> anyhow::Result<()> {
         loop {
+            match streak_rx.try_recv() {
+                Ok(streak) => {
+                    app.streak = Some(streak);
+                    waiting_for_streak = false;
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => waiting_for_streak = false,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
             terminal.draw(|f| view::render(&app, &keys, &theme, f))?;
+            // Wake for the streak while it is being computed; otherwise wait for a key.
+            if waiting_for_streak && !event::poll(std::time::Duration::from_millis(50))? {
+                continue;
+            }
             // One key at a time, then whatever is already queued, then one draw.
             let mut pending = vec![event::read()?];
             while event::poll(std::time::Duration::ZERO)? {

@@ -178,7 +178,21 @@ fn footer_hint(app: &App, keys: &Keymap) -> String {
 
 fn home(app: &App, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut lines = vec![
-        Line::styled(format!("today: {} reviews", app.today_reviews), theme.title),
+        Line::styled(
+            match app.streak {
+                Some((through_yesterday, longest)) => {
+                    let current =
+                        through_yesterday + u32::from(app.today_reviews >= app.daily_goal.max(1));
+                    format!(
+                        "streak: {current} days (longest {}) · today: {} reviews",
+                        longest.max(current),
+                        app.today_reviews
+                    )
+                }
+                None => format!("today: {} reviews", app.today_reviews),
+            },
+            theme.title,
+        ),
         Line::raw(""),
         Line::styled(
             format!(
@@ -674,6 +688,15 @@ mod tests {
         assert!(screen.contains("▸ [review, due 2026-12-10] brady- — slow · Prefixes"));
         assert!(screen.contains("defined at built-in:prefixes.toml:120"));
         assert!(screen.contains("enter answers · ! suspend or unsuspend"));
+    }
+
+    #[test]
+    fn home_shows_the_streak_counting_today_once_its_goal_is_met() {
+        let mut app = App::new(vec![], vec![]);
+        app.streak = Some((4, 9));
+        assert!(draw(&app, 60, 14).contains("streak: 4 days (longest 9) · today: 0 reviews"));
+        app.today_reviews = 3;
+        assert!(draw(&app, 60, 14).contains("streak: 5 days (longest 9) · today: 3 reviews"));
     }
 
     #[test]
