@@ -177,6 +177,11 @@ fn footer_hint(app: &App, keys: &Keymap) -> String {
 }
 
 fn home(app: &App, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    // The counts keep their columns; the deck names take what is left (borders, the
+    // marker and 22 columns of counts).
+    let name_w = usize::from(area.width)
+        .saturating_sub(2 + 3 + 1 + 22)
+        .clamp(6, 28);
     let mut lines = vec![
         Line::styled(
             match app.streak {
@@ -196,7 +201,7 @@ fn home(app: &App, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         Line::raw(""),
         Line::styled(
             format!(
-                "   {:<28} {:>5} {:>8} {:>6}",
+                "   {:<name_w$} {:>5} {:>8} {:>6}",
                 "deck", "new", "learning", "due"
             ),
             theme.muted,
@@ -211,8 +216,8 @@ fn home(app: &App, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     for (i, (name, counts)) in rows.enumerate() {
         let selected = i == app.selected;
         let marker = if selected { "▸ " } else { "  " };
-        let name: String = truncate(&name, 28);
-        let pad = " ".repeat(28usize.saturating_sub(crate::text::width(&name)));
+        let name: String = truncate(&name, name_w);
+        let pad = " ".repeat(name_w.saturating_sub(crate::text::width(&name)));
         let style = if selected {
             theme.selection
         } else {
@@ -368,6 +373,8 @@ fn study(
         let suggested = typing
             .and_then(|t| t.checked.as_ref())
             .map(|c| c.verdict.suggested().number());
+        // Below 64 columns the buttons keep their key and wait, not their names.
+        let narrow = buttons.width < 64;
         let mut spans = Vec::new();
         for (n, ((action, label, style), wait)) in labels.iter().zip(&card.waits).enumerate() {
             let chosen = suggested == u8::try_from(n + 1).ok();
@@ -377,7 +384,11 @@ fn study(
                 ("", *style)
             };
             spans.push(Span::styled(
-                format!("{mark}[{}] {label} {wait}", keys.keys_of(*action)),
+                if narrow {
+                    format!("{mark}{} {wait}", keys.keys_of(*action))
+                } else {
+                    format!("{mark}[{}] {label} {wait}", keys.keys_of(*action))
+                },
                 style,
             ));
             spans.push(Span::raw("  "));
@@ -688,6 +699,103 @@ mod tests {
         assert!(screen.contains("▸ [review, due 2026-12-10] brady- — slow · Prefixes"));
         assert!(screen.contains("defined at built-in:prefixes.toml:120"));
         assert!(screen.contains("enter answers · ! suspend or unsuspend"));
+    }
+
+    /// Every screen as text, at the smallest supported size and a roomy one: a change to
+    /// what the student sees shows up in review as a changed snapshot.
+    #[test]
+    fn snapshots_of_every_screen() {
+        let home = App {
+            streak: Some((6, 21)),
+            today_reviews: 14,
+            ..App::new(
+                vec![
+                    DeckRow {
+                        id: "prefixes".into(),
+                        name: "Prefixes".into(),
+                        new: 20,
+                        learning: 2,
+                        review: 31,
+                    },
+                    DeckRow {
+                        id: "cardiovascular".into(),
+                        name: "Cardiovascular system".into(),
+                        new: 20,
+                        learning: 0,
+                        review: 4,
+                    },
+                ],
+                vec!["1 deck error(s): run `medterm check` to see where".into()],
+            )
+        };
+        let mut typed = studying(true, card());
+        if let Screen::Study { typing, .. } = &mut typed.screen {
+            let checked =
+                crate::study::answer::check("gastrenteritis", &["gastroenteritis".to_owned()]);
+            *typing = Some(Typing {
+                input: "gastrenteritis".into(),
+                checked: Some(checked),
+            });
+        }
+        let mut long = card();
+        long.prompt = "Ösophagogastroduodenoskopie-µ-腎臓-".repeat(4);
+        let summary = App {
+            screen: Screen::Summary {
+                studied: 24,
+                correct: 21,
+                seconds: 431,
+                next: "12 reviews tomorrow".into(),
+            },
+            ..App::new(vec![], vec![])
+        };
+        let help = App {
+            help: true,
+            ..home.clone()
+        };
+        let browse = App {
+            screen: Screen::Browse {
+                query: "tag:cardiovascular brady".into(),
+                editing: false,
+                results: vec![crate::ui::app::BrowseRow {
+                    item: 0,
+                    deck: "Cardiovascular system".into(),
+                    front: "bradycardia".into(),
+                    back: "slow heart rate".into(),
+                    state: "review, due 2026-12-10".into(),
+                    detail: vec![
+                        "cardiovascular:bradycardia · defined at built-in:cardiovascular.toml:312"
+                            .into(),
+                    ],
+                }],
+                selected: 0,
+            },
+            ..App::new(vec![], vec![])
+        };
+        let stats = App {
+            screen: Screen::Stats {
+                lines: vec![
+                    "streak: 6 days (longest 21)".into(),
+                    "  ··░▒▓█@  Fri".into(),
+                ],
+                scroll: 0,
+            },
+            ..App::new(vec![], vec![])
+        };
+        for (name, app) in [
+            ("home", &home),
+            ("front", &studying(false, card())),
+            ("back", &studying(true, card())),
+            ("typed-with-typo", &typed),
+            ("long-unicode", &studying(false, long)),
+            ("summary", &summary),
+            ("help", &help),
+            ("browse", &browse),
+            ("stats", &stats),
+        ] {
+            insta::assert_snapshot!(format!("{name}-80x24"), draw(app, 80, 24));
+            insta::assert_snapshot!(format!("{name}-40x12"), draw(app, 40, 12));
+        }
+        insta::assert_snapshot!("too-small-30x8", draw(&home, 30, 8));
     }
 
     #[test]
