@@ -147,6 +147,7 @@ impl Settings {
         crate::stats::StreakRules {
             daily_goal: self.config.daily_goal.value,
             freezes_per_month: self.config.streak_freezes.value,
+            keep_idle_days: self.config.streak_keeps_idle_days.value,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Study statistics, pure: streaks, the heatmap, retention, the forecast. Everything is
 //! counted by study day (`scheduler::DayClock`), with the clock and time zone passed in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Utc};
 
@@ -41,6 +41,8 @@ pub struct StreakRules {
     pub daily_goal: u32,
     /// Missed days a calendar month may cover.
     pub freezes_per_month: u32,
+    /// Idle days (nothing due, no new card left) keep the run instead of breaking it.
+    pub keep_idle_days: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,11 +55,13 @@ pub struct Streak {
 
 /// The streak: consecutive study days meeting the goal, ending today, or yesterday while
 /// today is still open. A missed day inside a run is covered by a freeze if its month has
-/// one left; frozen days keep the run going but do not count in it.
+/// one left; frozen days keep the run going but do not count in it. `idle` days (nothing
+/// was due and no new card was left) neither count nor break it.
 pub fn streak(
     days: &BTreeMap<StudyDay, (u32, u64)>,
     today: StudyDay,
     rules: StreakRules,
+    idle: &BTreeSet<StudyDay>,
 ) -> Streak {
     let goal = rules.daily_goal.max(1);
     let met = |d: StudyDay| days.get(&d).is_some_and(|&(n, _)| n >= goal);
@@ -71,8 +75,9 @@ pub fn streak(
     while day <= today {
         if met(day) {
             run += 1;
-        } else if day == today {
-            // Today is still open: it neither adds nor breaks.
+        } else if day == today || (rules.keep_idle_days && idle.contains(&day)) {
+            // Today is still open, and a day with nothing to study asked nothing: neither
+            // adds to the run nor breaks it.
         } else {
             let month = (day.date().year(), day.date().month());
             let left = rules
@@ -228,6 +233,7 @@ mod tests {
     const RULES: StreakRules = StreakRules {
         daily_goal: 1,
         freezes_per_month: 0,
+        keep_idle_days: true,
     };
 
     #[test]
@@ -245,9 +251,12 @@ mod tests {
             days.keys().copied().collect::<Vec<_>>(),
             [day("2026-12-04"), day("2026-12-05")]
         );
-        let s = streak(&days, day("2026-12-06"), RULES);
+        let s = streak(&days, day("2026-12-06"), RULES, &BTreeSet::new());
         assert_eq!((s.current, s.longest), (2, 2), "today is still open");
-        assert_eq!(streak(&days, day("2026-12-07"), RULES).current, 0);
+        assert_eq!(
+            streak(&days, day("2026-12-07"), RULES, &BTreeSet::new()).current,
+            0
+        );
     }
 
     #[test]
@@ -279,7 +288,7 @@ mod tests {
                 let days = by_day(&answers, &clock);
                 assert_eq!(days.len(), 7, "{week_start}: one study day each evening");
                 assert_eq!(
-                    streak(&days, first.plus_days(6), RULES).current,
+                    streak(&days, first.plus_days(6), RULES, &BTreeSet::new()).current,
                     7,
                     "{week_start}"
                 );
@@ -309,7 +318,10 @@ mod tests {
         ));
         // 21:00 in New York on the 3rd and 4th.
         assert!(days.contains_key(&day("2026-12-03")) && days.contains_key(&day("2026-12-04")));
-        assert_eq!(streak(&days, day("2026-12-04"), RULES).current, 4);
+        assert_eq!(
+            streak(&days, day("2026-12-04"), RULES, &BTreeSet::new()).current,
+            4
+        );
     }
 
     #[test]
@@ -326,15 +338,16 @@ mod tests {
             answers.push(answer(&format!("{d}T12:00:00Z")));
         }
         let days = by_day(&answers, &clock);
-        let s = streak(&days, day("2026-11-06"), RULES);
+        let s = streak(&days, day("2026-11-06"), RULES, &BTreeSet::new());
         assert_eq!((s.current, s.longest), (2, 3));
         let s = streak(
             &days,
             day("2026-11-06"),
             StreakRules {
-                daily_goal: 1,
                 freezes_per_month: 1,
+                ..RULES
             },
+            &BTreeSet::new(),
         );
         assert_eq!(
             (s.current, s.longest, s.frozen.clone()),
@@ -345,10 +358,32 @@ mod tests {
             day("2026-11-06"),
             StreakRules {
                 daily_goal: 2,
-                freezes_per_month: 0,
+                ..RULES
             },
+            &BTreeSet::new(),
         );
         assert_eq!(s, Streak::default());
+    }
+
+    #[test]
+    fn a_day_with_nothing_to_study_does_not_break_the_streak() {
+        let clock = DayClock::new(Zone::Named(chrono_tz::UTC), 4);
+        let days = by_day(
+            &[
+                answer("2026-11-01T12:00:00Z"),
+                answer("2026-11-03T12:00:00Z"),
+            ],
+            &clock,
+        );
+        let today = day("2026-11-03");
+        assert_eq!(streak(&days, today, RULES, &BTreeSet::new()).current, 1);
+        let idle: BTreeSet<StudyDay> = [day("2026-11-02")].into();
+        assert_eq!(streak(&days, today, RULES, &idle).current, 2);
+        let strict = StreakRules {
+            keep_idle_days: false,
+            ..RULES
+        };
+        assert_eq!(streak(&days, today, strict, &idle).current, 1);
     }
 
     #[test]
@@ -414,7 +449,7 @@ mod props {
                 .map(|(&o, &n)| (start.plus_days(o), (n, 0)))
                 .collect();
             let today = start.plus_days(125);
-            let s = streak(&days, today, StreakRules { daily_goal: goal, freezes_per_month: freezes });
+            let s = streak(&days, today, StreakRules { daily_goal: goal, freezes_per_month: freezes, keep_idle_days: true }, &BTreeSet::new());
             let met = u32::try_from(days.values().filter(|(n, _)| *n >= goal).count()).unwrap();
             prop_assert!(s.longest >= s.current);
             prop_assert!(s.longest <= met);

@@ -80,6 +80,8 @@ pub struct Config {
     pub daily_goal: Setting<u32>,
     /// Missed days a month that a streak freeze covers.
     pub streak_freezes: Setting<u32>,
+    /// A day with nothing due and no new card left does not break the streak.
+    pub streak_keeps_idle_days: Setting<bool>,
     pub theme: Setting<String>,
     pub device: Setting<Option<String>>,
     pub fsrs_parameters: Setting<Option<Vec<f64>>>,
@@ -101,6 +103,7 @@ impl Default for Config {
             leech_threshold: Setting::default(8),
             daily_goal: Setting::default(1),
             streak_freezes: Setting::default(0),
+            streak_keeps_idle_days: Setting::default(true),
             theme: Setting::default("dark".to_owned()),
             device: Setting::default(None),
             fsrs_parameters: Setting::default(None),
@@ -150,6 +153,7 @@ const KEYS: &[&str] = &[
     "leech_threshold",
     "daily_goal",
     "streak_freezes",
+    "streak_keeps_idle_days",
     "theme",
     "device",
     "fsrs_parameters",
@@ -299,6 +303,19 @@ pub fn parse(path: &str, text: &str, inside_data_dir: bool) -> Result<Config, Ve
                     }
                 }
             }
+            "streak_keeps_idle_days" => match v.get_ref() {
+                DeValue::Boolean(b) => {
+                    c.streak_keeps_idle_days = Setting {
+                        value: *b,
+                        source: file,
+                    };
+                }
+                _ => w.error(
+                    v.span(),
+                    "`streak_keeps_idle_days` must be true or false".into(),
+                    None,
+                ),
+            },
             "theme" => match v.get_ref() {
                 DeValue::String(s) if THEMES.contains(&s.as_ref()) => {
                     c.theme = Setting { value: s.to_string(), source: file };
@@ -493,6 +510,11 @@ impl Config {
             "streak_freezes",
             self.streak_freezes.value.to_string(),
             &self.streak_freezes.source,
+        );
+        line(
+            "streak_keeps_idle_days",
+            self.streak_keeps_idle_days.value.to_string(),
+            &self.streak_keeps_idle_days.source,
         );
         line(
             "theme",

@@ -53,9 +53,51 @@ pub fn report(
         .collect();
     let mut states = vec![CardState::default(); loaded.cards.len()];
     let mut answered: Vec<Answered> = Vec::with_capacity(loaded.answers.len());
+    // Idle days, for the streak: nothing due (by the states at the day's start) and no new
+    // card left. Tracked with the due days of every scheduled card and the unseen count.
+    let mut due_days: std::collections::BTreeMap<StudyDay, u32> = std::collections::BTreeMap::new();
+    let mut unseen = library.items.len();
+    let mut idle = std::collections::BTreeSet::new();
+    let mut last_day: Option<StudyDay> = None;
+    let due_day = |s: &CardState| match s.due {
+        crate::scheduler::Due::Day(d) if !s.suspended => Some(d),
+        crate::scheduler::Due::At(t) if !s.suspended => Some(clock.day_of(t)),
+        _ => None,
+    };
+    let mut note_idle = |from: StudyDay,
+                         to: StudyDay,
+                         due_days: &std::collections::BTreeMap<StudyDay, u32>,
+                         unseen: usize| {
+        let mut d = from;
+        while d < to {
+            let nothing_due = due_days.keys().next().is_none_or(|first| *first > d);
+            if nothing_due && unseen == 0 {
+                idle.insert(d);
+            }
+            d = d.plus_days(1);
+        }
+    };
     for (a, ms) in loaded.answers.iter().zip(&loaded.ms) {
         let i = a.card as usize;
+        let day = clock.day_of(a.time);
+        if let Some(prev) = last_day
+            && day > prev
+        {
+            note_idle(prev.plus_days(1), day, &due_days, unseen);
+        }
+        last_day = Some(last_day.map_or(day, |p| p.max(day)));
         let state = &mut states[i];
+        if let Some(d) = due_day(state)
+            && let Some(n) = due_days.get_mut(&d)
+        {
+            *n -= 1;
+            if *n == 0 {
+                due_days.remove(&d);
+            }
+        }
+        if state.reps == 0 && matches!(a.op, Op::Grade(_)) && i < library.items.len() {
+            unseen = unseen.saturating_sub(1);
+        }
         if let Op::Grade(rating) = a.op {
             answered.push(Answered {
                 time: a.time,
@@ -67,14 +109,14 @@ pub fn report(
                 deck: library.items.get(i).map(|it| it.deck),
             });
         }
-        apply_op(
-            state,
-            loaded.cards.seed(a.card),
-            a.op,
-            a.time,
-            clock.day_of(a.time),
-            cfg,
-        );
+        apply_op(state, loaded.cards.seed(a.card), a.op, a.time, day, cfg);
+        if let Some(d) = due_day(state) {
+            *due_days.entry(d).or_default() += 1;
+        }
+    }
+    let today = clock.day_of(now);
+    if let Some(prev) = last_day {
+        note_idle(prev.plus_days(1), today, &due_days, unseen);
     }
     states.resize(
         loaded.cards.len().max(library.items.len()),
@@ -90,7 +132,6 @@ pub fn report(
         .filter(|(_, it)| deck.is_none_or(|d| it.deck == d))
         .map(|(s, _)| s)
         .collect();
-    let today = clock.day_of(now);
     let days = stats::by_day(&answered, &clock);
     let window = |n: u32| {
         stats::retention(
@@ -125,7 +166,7 @@ pub fn report(
     let (today_reviews, today_ms) = days.get(&today).copied().unwrap_or((0, 0));
     Report {
         today,
-        streak: stats::streak(&days, today, rules),
+        streak: stats::streak(&days, today, rules, &idle),
         today_reviews,
         today_ms,
         forecast: stats::forecast(&in_deck, today, 30),

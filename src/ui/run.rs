@@ -662,7 +662,8 @@ pub fn run(settings: &Settings, study: Option<(&[String], Option<&str>)>) -> any
                     .collect();
                 let mut days = crate::stats::by_day(&answers, &clock);
                 days.remove(&today);
-                let s = crate::stats::streak(&days, today, rules);
+                let s =
+                    crate::stats::streak(&days, today, rules, &std::collections::BTreeSet::new());
                 let _ = streak_tx.send((s.current, s.longest));
             }
         });
