@@ -27,36 +27,31 @@ pub struct Report {
     pub heatmap: Vec<(StudyDay, u32)>,
 }
 
-/// Replays the history once, noting each answer's phase and interval before it.
-pub fn report(
-    library: &Library,
+/// One replay of the history for statistics: every answer with its card's phase and
+/// interval before it, the idle days (nothing due at the day's start, no new card left),
+/// and every card's final state. Cards numbered below `n_items` are the library's items.
+pub struct Replayed {
+    pub answered: Vec<Answered>,
+    pub idle: std::collections::BTreeSet<StudyDay>,
+    pub states: Vec<CardState>,
+    pub today: StudyDay,
+}
+
+pub fn replay_answers(
     loaded: &Loaded,
+    n_items: usize,
+    item_tag: &[Option<u32>],
+    item_deck: &[u32],
     cfg: &SchedulerConfig,
     now: chrono::DateTime<chrono::Utc>,
-    rules: StreakRules,
-    deck: Option<u32>,
-) -> Report {
+) -> Replayed {
     let clock = cfg.clock;
-    let mut tags: Vec<String> = Vec::new();
-    let item_tag: Vec<Option<u32>> = library
-        .items
-        .iter()
-        .map(|i| {
-            library.card_of(i).tags.first().map(|t| {
-                let n = tags.iter().position(|x| x == t).unwrap_or_else(|| {
-                    tags.push(t.clone());
-                    tags.len() - 1
-                });
-                u32::try_from(n).unwrap_or(u32::MAX)
-            })
-        })
-        .collect();
     let mut states = vec![CardState::default(); loaded.cards.len()];
     let mut answered: Vec<Answered> = Vec::with_capacity(loaded.answers.len());
     // Idle days, for the streak: nothing due (by the states at the day's start) and no new
     // card left. Tracked with the due days of every scheduled card and the unseen count.
     let mut due_days: std::collections::BTreeMap<StudyDay, u32> = std::collections::BTreeMap::new();
-    let mut unseen = library.items.len();
+    let mut unseen = n_items;
     let mut idle = std::collections::BTreeSet::new();
     let mut last_day: Option<StudyDay> = None;
     let due_day = |s: &CardState| match s.due {
@@ -95,7 +90,7 @@ pub fn report(
                 due_days.remove(&d);
             }
         }
-        if state.reps == 0 && matches!(a.op, Op::Grade(_)) && i < library.items.len() {
+        if state.reps == 0 && matches!(a.op, Op::Grade(_)) && i < n_items {
             unseen = unseen.saturating_sub(1);
         }
         if let Op::Grade(rating) = a.op {
@@ -106,7 +101,7 @@ pub fn report(
                 phase_before: state.phase,
                 interval_before: state.interval_days,
                 tag: item_tag.get(i).copied().flatten(),
-                deck: library.items.get(i).map(|it| it.deck),
+                deck: item_deck.get(i).copied(),
             });
         }
         apply_op(state, loaded.cards.seed(a.card), a.op, a.time, day, cfg);
@@ -118,6 +113,45 @@ pub fn report(
     if let Some(prev) = last_day {
         note_idle(prev.plus_days(1), today, &due_days, unseen);
     }
+    Replayed {
+        answered,
+        idle,
+        states,
+        today,
+    }
+}
+
+/// Replays the history once, noting each answer's phase and interval before it.
+pub fn report(
+    library: &Library,
+    loaded: &Loaded,
+    cfg: &SchedulerConfig,
+    now: chrono::DateTime<chrono::Utc>,
+    rules: StreakRules,
+    deck: Option<u32>,
+) -> Report {
+    let clock = cfg.clock;
+    let mut tags: Vec<String> = Vec::new();
+    let item_tag: Vec<Option<u32>> = library
+        .items
+        .iter()
+        .map(|i| {
+            library.card_of(i).tags.first().map(|t| {
+                let n = tags.iter().position(|x| x == t).unwrap_or_else(|| {
+                    tags.push(t.clone());
+                    tags.len() - 1
+                });
+                u32::try_from(n).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
+    let item_deck: Vec<u32> = library.items.iter().map(|i| i.deck).collect();
+    let Replayed {
+        mut answered,
+        idle,
+        mut states,
+        today,
+    } = replay_answers(loaded, library.items.len(), &item_tag, &item_deck, cfg, now);
     states.resize(
         loaded.cards.len().max(library.items.len()),
         CardState::default(),

@@ -639,31 +639,24 @@ pub fn run(settings: &Settings, study: Option<(&[String], Option<&str>)>) -> any
     let (streak_tx, streak_rx) = std::sync::mpsc::channel();
     {
         let reviews = settings.data_dir.reviews_dir();
-        let clock = settings.clock;
         let rules = settings.streak_rules();
-        let today = clock.day_of(driver.now());
+        let cfg = driver.session.cfg.clone();
+        let keys: Vec<String> = driver
+            .session
+            .library
+            .items
+            .iter()
+            .map(|i| i.key.clone())
+            .collect();
+        let now = driver.now();
         std::thread::spawn(move || {
-            if let Ok(loaded) = crate::storage::reader::load(&reviews, Vec::<String>::new()) {
-                let answers: Vec<crate::stats::Answered> = loaded
-                    .answers
-                    .iter()
-                    .filter_map(|a| match a.op {
-                        crate::scheduler::Op::Grade(rating) => Some(crate::stats::Answered {
-                            time: a.time,
-                            rating,
-                            ms: 0,
-                            phase_before: Phase::Review,
-                            interval_before: None,
-                            tag: None,
-                            deck: None,
-                        }),
-                        _ => None,
-                    })
-                    .collect();
-                let mut days = crate::stats::by_day(&answers, &clock);
-                days.remove(&today);
-                let s =
-                    crate::stats::streak(&days, today, rules, &std::collections::BTreeSet::new());
+            if let Ok(loaded) = crate::storage::reader::load(&reviews, &keys) {
+                let r =
+                    crate::study::report::replay_answers(&loaded, keys.len(), &[], &[], &cfg, now);
+                let mut days = crate::stats::by_day(&r.answered, &cfg.clock);
+                // Today is counted live, from the session's answers.
+                days.remove(&r.today);
+                let s = crate::stats::streak(&days, r.today, rules, &r.idle);
                 let _ = streak_tx.send((s.current, s.longest));
             }
         });
