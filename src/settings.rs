@@ -119,10 +119,6 @@ impl Settings {
         })
     }
 
-    pub fn config_now_fixed(&self) -> bool {
-        self.now_fixed
-    }
-
     /// The scheduler as configured.
     pub fn scheduler(&self) -> SchedulerConfig {
         let c = &self.config;

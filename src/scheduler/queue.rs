@@ -58,12 +58,9 @@ impl DoneToday {
         };
         for (card, state) in cards.iter().zip(states) {
             let deck = card.deck as usize;
-            if state.first_day == Some(today) {
-                done.new[deck] += 1;
-            }
-            if state.last_day == Some(today) {
-                done.reviews[deck] += u32::from(state.reviews_on_last_day);
-            }
+            let (new, reviews) = state.done_on(today);
+            done.new[deck] += new;
+            done.reviews[deck] += reviews;
         }
         done
     }

@@ -61,6 +61,20 @@ pub struct CardState {
     pub reviews_on_last_day: u16,
 }
 
+impl CardState {
+    /// What this card used of `day`'s limits: introduced as new (0 or 1), answers given to it
+    /// in the review phase.
+    pub fn done_on(&self, day: StudyDay) -> (u32, u32) {
+        let new = u32::from(self.first_day == Some(day));
+        let reviews = if self.last_day == Some(day) {
+            u32::from(self.reviews_on_last_day)
+        } else {
+            0
+        };
+        (new, reviews)
+    }
+}
+
 impl Default for CardState {
     fn default() -> Self {
         CardState {

@@ -288,6 +288,63 @@ impl Session {
         Ok(done.item)
     }
 
+    /// `item`'s answers, oldest first: time, rating, time taken in ms. Read from the logs.
+    pub fn answers_of(&self, item: u32) -> std::io::Result<Vec<(DateTime<Utc>, Rating, u32)>> {
+        let key = &self.library.items[item as usize].key;
+        let loaded = crate::storage::reader::load(&self.data_dir.reviews_dir(), [key.as_str()])?;
+        Ok(loaded
+            .answers
+            .iter()
+            .zip(&loaded.ms)
+            .filter(|(a, _)| a.card == 0)
+            .filter_map(|(a, ms)| match a.op {
+                Op::Grade(r) => Some((a.time, r, *ms)),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// The statistics report over every deck, read from the logs.
+    pub fn report(
+        &self,
+        now: DateTime<Utc>,
+        rules: crate::stats::StreakRules,
+    ) -> std::io::Result<super::report::Report> {
+        let loaded = crate::storage::reader::load(
+            &self.data_dir.reviews_dir(),
+            self.library.items.iter().map(|i| i.key.as_str()),
+        )?;
+        Ok(super::report::report(
+            &self.library,
+            &loaded,
+            &self.cfg,
+            now,
+            rules,
+            None,
+        ))
+    }
+
+    /// A job that works out the streak through yesterday and the longest one from the logs,
+    /// for running beside the app: it holds copies of what it needs, not the session.
+    pub fn streak_job(
+        &self,
+        now: DateTime<Utc>,
+        rules: crate::stats::StreakRules,
+    ) -> impl FnOnce() -> Option<(u32, u32)> + Send + 'static {
+        let reviews = self.data_dir.reviews_dir();
+        let cfg = self.cfg.clone();
+        let keys: Vec<String> = self.library.items.iter().map(|i| i.key.clone()).collect();
+        move || {
+            let loaded = crate::storage::reader::load(&reviews, &keys).ok()?;
+            let r = super::report::replay_answers(&loaded, keys.len(), &[], &[], &cfg, now);
+            let mut days = crate::stats::by_day(&r.answered, &cfg.clock);
+            // Today is counted live, from the session's answers.
+            days.remove(&r.today);
+            let s = crate::stats::streak(&days, r.today, rules, &r.idle);
+            Some((s.current, s.longest))
+        }
+    }
+
     /// Writes the cache for the states as they are now, when this session's appends are the
     /// only change to the logs since it opened (otherwise the next start replays).
     fn save_cache(&self) {

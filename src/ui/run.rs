@@ -16,7 +16,6 @@ use super::view;
 use crate::cli::ColorChoice;
 use crate::commands::Exit;
 use crate::deck::{Caution, Kind};
-use crate::scheduler::queue::DoneToday;
 use crate::scheduler::{Phase, Rating};
 use crate::settings::Settings;
 use crate::study::progress::{DailyLimits, LiveQueue};
@@ -67,7 +66,7 @@ struct Driver<'s> {
 
 impl Driver<'_> {
     fn now(&self) -> DateTime<Utc> {
-        if self.settings.config_now_fixed() {
+        if self.settings.now_fixed {
             self.settings.now
         } else {
             Utc::now()
@@ -321,30 +320,19 @@ impl Driver<'_> {
         let Some(row) = results.get_mut(*selected) else {
             return;
         };
-        let key = &self.session.library.items[row.item as usize].key;
-        let reviews = self.settings.data_dir.reviews_dir();
-        let lines = match crate::storage::reader::load(&reviews, [key.as_str()]) {
-            Ok(loaded) => {
-                let mut lines: Vec<String> = loaded
-                    .answers
-                    .iter()
-                    .zip(&loaded.ms)
-                    .filter(|(a, _)| a.card == 0)
-                    .filter_map(|(a, ms)| match a.op {
-                        crate::scheduler::Op::Grade(r) => Some(format!(
-                            "{} {} ({:.1} s)",
-                            a.time.format("%Y-%m-%d %H:%M"),
-                            r.label(),
-                            f64::from(*ms) / 1000.0
-                        )),
-                        _ => None,
-                    })
-                    .collect();
-                if lines.is_empty() {
-                    lines.push("no answers yet".into());
-                }
-                lines
-            }
+        let lines = match self.session.answers_of(row.item) {
+            Ok(answers) if answers.is_empty() => vec!["no answers yet".to_owned()],
+            Ok(answers) => answers
+                .iter()
+                .map(|(t, r, ms)| {
+                    format!(
+                        "{} {} ({:.1} s)",
+                        t.format("%Y-%m-%d %H:%M"),
+                        r.label(),
+                        f64::from(*ms) / 1000.0
+                    )
+                })
+                .collect(),
             Err(e) => vec![format!("cannot read the review logs: {e}")],
         };
         row.detail.truncate(3);
@@ -408,17 +396,16 @@ impl Driver<'_> {
             });
         }
         let today = self.session.cfg.clock.day_of(now);
-        let cards: Vec<_> = lib
-            .items
+        app.today_reviews = self
+            .session
+            .progress
+            .states
             .iter()
-            .map(|i| crate::scheduler::queue::QueueCard {
-                deck: i.deck,
-                group: 0,
-                key_hash: 0,
+            .map(|s| {
+                let (new, reviews) = s.done_on(today);
+                new + reviews
             })
-            .collect();
-        let done = DoneToday::from_states(&cards, &self.session.progress.states, today);
-        app.today_reviews = done.new.iter().sum::<u32>() + done.reviews.iter().sum::<u32>();
+            .sum();
         app.decks = rows;
         app.selected = app.selected.min(app.decks.len());
         app.screen = Screen::Home;
@@ -437,20 +424,8 @@ impl Driver<'_> {
                 return;
             }
             Effect::Stats => {
-                let reviews = self.settings.data_dir.reviews_dir();
-                let lines = match crate::storage::reader::load(
-                    &reviews,
-                    self.session.library.items.iter().map(|i| i.key.as_str()),
-                ) {
-                    Ok(loaded) => crate::study::report::report(
-                        &self.session.library,
-                        &loaded,
-                        &self.session.cfg,
-                        now,
-                        self.settings.streak_rules(),
-                        None,
-                    )
-                    .lines(),
+                let lines = match self.session.report(now, self.settings.streak_rules()) {
+                    Ok(report) => report.lines(),
                     Err(e) => vec![format!("cannot read the review logs: {e}")],
                 };
                 app.screen = Screen::Stats { lines, scroll: 0 };
@@ -637,30 +612,14 @@ pub fn run(settings: &Settings, study: Option<(&[String], Option<&str>)>) -> any
     // The streak needs every answer's day: read the logs beside the app, not before it.
     app.daily_goal = settings.config.daily_goal.value;
     let (streak_tx, streak_rx) = std::sync::mpsc::channel();
-    {
-        let reviews = settings.data_dir.reviews_dir();
-        let rules = settings.streak_rules();
-        let cfg = driver.session.cfg.clone();
-        let keys: Vec<String> = driver
-            .session
-            .library
-            .items
-            .iter()
-            .map(|i| i.key.clone())
-            .collect();
-        let now = driver.now();
-        std::thread::spawn(move || {
-            if let Ok(loaded) = crate::storage::reader::load(&reviews, &keys) {
-                let r =
-                    crate::study::report::replay_answers(&loaded, keys.len(), &[], &[], &cfg, now);
-                let mut days = crate::stats::by_day(&r.answered, &cfg.clock);
-                // Today is counted live, from the session's answers.
-                days.remove(&r.today);
-                let s = crate::stats::streak(&days, r.today, rules, &r.idle);
-                let _ = streak_tx.send((s.current, s.longest));
-            }
-        });
-    }
+    let job = driver
+        .session
+        .streak_job(driver.now(), settings.streak_rules());
+    std::thread::spawn(move || {
+        if let Some(streak) = job() {
+            let _ = streak_tx.send(streak);
+        }
+    });
 
     let mut terminal = ratatui::init();
     let mut waiting_for_streak = true;
