@@ -141,9 +141,10 @@ impl Settings {
 
     pub fn streak_rules(&self) -> crate::stats::StreakRules {
         crate::stats::StreakRules {
-            daily_goal: self.config.daily_goal.value,
+            goal: self.config.daily_goal.value,
             freezes_per_month: self.config.streak_freezes.value,
             keep_idle_days: self.config.streak_keeps_idle_days.value,
+            review_limit: self.config.reviews_per_day.value,
         }
     }
 

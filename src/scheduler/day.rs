@@ -150,6 +150,37 @@ impl DayClock {
     }
 }
 
+/// Study days of instants that mostly come in time order.
+pub struct DayCache<'a> {
+    clock: &'a DayClock,
+    range: Option<(DateTime<Utc>, DateTime<Utc>, StudyDay)>,
+}
+
+impl<'a> DayCache<'a> {
+    pub fn new(clock: &'a DayClock) -> DayCache<'a> {
+        DayCache { clock, range: None }
+    }
+
+    /// `DayClock::day_of`, without the time zone lookups while `t` stays in the last
+    /// instant's study day.
+    pub fn day_of(&mut self, t: DateTime<Utc>) -> StudyDay {
+        if let Some((start, end, day)) = self.range
+            && start <= t
+            && t < end
+        {
+            return day;
+        }
+        let day = self.clock.day_of(t);
+        let (start, end) = (
+            self.clock.start_of(day),
+            self.clock.start_of(day.plus_days(1)),
+        );
+        // A study day whose bounds do not contain `t` (a zone change mid-day) is not cached.
+        self.range = (start <= t && t < end).then_some((start, end, day));
+        day
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

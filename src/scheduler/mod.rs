@@ -9,7 +9,7 @@ pub mod queue;
 pub mod replay;
 pub mod state;
 
-pub use day::{DayClock, StudyDay, Zone};
+pub use day::{DayCache, DayClock, StudyDay, Zone};
 pub use fsrs::{DEFAULT_PARAMETERS, Memory, Params, ParamsError, Rating};
 pub use replay::{Answer, Interner, Op, Replayer, apply_op, replay_all};
 pub use state::{

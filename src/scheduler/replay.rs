@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 use foldhash::fast::RandomState;
 
-use super::day::{DayClock, StudyDay};
+use super::day::{DayCache, StudyDay};
 use super::fsrs::Rating;
 use super::state::{CardState, SchedulerConfig, key_seed, review_on};
 
@@ -136,39 +136,11 @@ impl Interner {
     }
 }
 
-/// Study days of instants that mostly come in time order.
-struct DayCache<'a> {
-    clock: &'a DayClock,
-    range: Option<(DateTime<Utc>, DateTime<Utc>, StudyDay)>,
-}
-
-impl DayCache<'_> {
-    fn day_of(&mut self, t: DateTime<Utc>) -> StudyDay {
-        if let Some((start, end, day)) = self.range
-            && start <= t
-            && t < end
-        {
-            return day;
-        }
-        let day = self.clock.day_of(t);
-        let (start, end) = (
-            self.clock.start_of(day),
-            self.clock.start_of(day.plus_days(1)),
-        );
-        // A study day whose bounds do not contain `t` (a zone change mid-day) is not cached.
-        self.range = (start <= t && t < end).then_some((start, end, day));
-        day
-    }
-}
-
 /// Replays `answers` (in time order) for cards numbered below `cards`, whose fuzz seeds are
 /// `seeds`; returns each card's final state.
 pub fn replay_all(answers: &[Answer], seeds: &[u64], cfg: &SchedulerConfig) -> Vec<CardState> {
     let cards = seeds.len();
-    let mut days = DayCache {
-        clock: &cfg.clock,
-        range: None,
-    };
+    let mut days = DayCache::new(&cfg.clock);
     // Bucket the answers by card, keeping their order (a counting sort).
     let mut starts = vec![0_u32; cards + 1];
     for a in answers {
@@ -261,7 +233,7 @@ impl<'c> Replayer<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::day::Zone;
+    use crate::scheduler::day::{DayClock, Zone};
     use chrono::TimeDelta;
 
     #[test]

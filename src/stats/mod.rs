@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Utc};
 
-use crate::scheduler::{CardState, DayClock, Due, Phase, Rating, StudyDay};
+use crate::scheduler::{CardState, DayCache, DayClock, Due, Phase, Rating, StudyDay};
 
 /// One answer as statistics see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,23 +26,64 @@ pub struct Answered {
 /// Answers and time spent per study day.
 pub fn by_day(answers: &[Answered], clock: &DayClock) -> BTreeMap<StudyDay, (u32, u64)> {
     let mut days: BTreeMap<StudyDay, (u32, u64)> = BTreeMap::new();
+    let mut cache = DayCache::new(clock);
     for a in answers {
-        let e = days.entry(clock.day_of(a.time)).or_default();
+        let e = days.entry(cache.day_of(a.time)).or_default();
         e.0 += 1;
         e.1 += u64::from(a.ms);
     }
     days
 }
 
+/// What a study day needs to count for the streak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goal {
+    /// At least this many answers (at least 1).
+    Answers(u32),
+    /// At least one answer, and nothing left due at the day's end (or the day's review
+    /// limit reached).
+    AllDue,
+}
+
+impl Goal {
+    /// Whether a day with `answers` answers, `cleared` or not, meets the goal.
+    pub fn met(self, answers: u32, cleared: bool) -> bool {
+        match self {
+            Goal::Answers(n) => answers >= n.max(1),
+            Goal::AllDue => answers > 0 && cleared,
+        }
+    }
+}
+
+impl std::fmt::Display for Goal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Goal::Answers(n) => write!(f, "{n}"),
+            Goal::AllDue => f.write_str("\"all-due\""),
+        }
+    }
+}
+
+/// Study days the review logs mark, beyond their answers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DayMarks {
+    /// Nothing was due at the day's start and no new card was left.
+    pub idle: BTreeSet<StudyDay>,
+    /// Nothing was left due at the day's end, or the day's review limit was reached.
+    pub cleared: BTreeSet<StudyDay>,
+}
+
 /// How a streak is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StreakRules {
-    /// Answers a study day needs to count (at least 1).
-    pub daily_goal: u32,
+    pub goal: Goal,
     /// Missed days a calendar month may cover.
     pub freezes_per_month: u32,
     /// Idle days (nothing due, no new card left) keep the run instead of breaking it.
     pub keep_idle_days: bool,
+    /// Review answers that clear a day for `Goal::AllDue` even with cards left due (the
+    /// daily review limit: the queue shows no more).
+    pub review_limit: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -55,17 +96,19 @@ pub struct Streak {
 
 /// The streak: consecutive study days meeting the goal, ending today, or yesterday while
 /// today is still open. A missed day inside a run is covered by a freeze if its month has
-/// one left; frozen days keep the run going but do not count in it. `idle` days (nothing
+/// one left; frozen days keep the run going but do not count in it. Idle days (nothing
 /// was due and no new card was left) neither count nor break it.
 pub fn streak(
     days: &BTreeMap<StudyDay, (u32, u64)>,
     today: StudyDay,
     rules: StreakRules,
-    idle: &BTreeSet<StudyDay>,
+    marks: &DayMarks,
 ) -> Streak {
-    let goal = rules.daily_goal.max(1);
-    let met = |d: StudyDay| days.get(&d).is_some_and(|&(n, _)| n >= goal);
-    let Some((&first, _)) = days.iter().find(|&(_, &(n, _))| n >= goal) else {
+    let met = |d: StudyDay| {
+        days.get(&d)
+            .is_some_and(|&(n, _)| rules.goal.met(n, marks.cleared.contains(&d)))
+    };
+    let Some(first) = days.keys().copied().find(|&d| met(d)) else {
         return Streak::default();
     };
     let mut out = Streak::default();
@@ -75,7 +118,7 @@ pub fn streak(
     while day <= today {
         if met(day) {
             run += 1;
-        } else if day == today || (rules.keep_idle_days && idle.contains(&day)) {
+        } else if day == today || (rules.keep_idle_days && marks.idle.contains(&day)) {
             // Today is still open, and a day with nothing to study asked nothing: neither
             // adds to the run nor breaks it.
         } else {
@@ -140,23 +183,30 @@ pub struct CardCounts {
     pub leech: u32,
 }
 
+impl CardCounts {
+    /// Counts one more card.
+    pub fn add(&mut self, s: &CardState) {
+        self.total += 1;
+        if s.leech {
+            self.leech += 1;
+        }
+        if s.suspended {
+            self.suspended += 1;
+            return;
+        }
+        match s.phase {
+            Phase::New => self.new += 1,
+            Phase::Learning | Phase::Relearning => self.learning += 1,
+            Phase::Review if s.interval_days.unwrap_or(0) < 21 => self.young += 1,
+            Phase::Review => self.mature += 1,
+        }
+    }
+}
+
 pub fn card_counts<'a>(states: impl IntoIterator<Item = &'a CardState>) -> CardCounts {
     let mut c = CardCounts::default();
     for s in states {
-        c.total += 1;
-        if s.leech {
-            c.leech += 1;
-        }
-        if s.suspended {
-            c.suspended += 1;
-            continue;
-        }
-        match s.phase {
-            Phase::New => c.new += 1,
-            Phase::Learning | Phase::Relearning => c.learning += 1,
-            Phase::Review if s.interval_days.unwrap_or(0) < 21 => c.young += 1,
-            Phase::Review => c.mature += 1,
-        }
+        c.add(s);
     }
     c
 }
@@ -173,7 +223,8 @@ impl Retention {
         (self.answers > 0).then(|| f64::from(self.recalled) / f64::from(self.answers))
     }
 
-    fn add(&mut self, a: &Answered) {
+    /// Counts one more answer.
+    pub fn add(&mut self, a: &Answered) {
         self.answers += 1;
         self.recalled += u32::from(a.rating != Rating::Again);
     }
@@ -187,8 +238,9 @@ pub fn retention(
     today: StudyDay,
 ) -> [Retention; 3] {
     let mut r = [Retention::default(); 3];
+    let mut cache = DayCache::new(clock);
     for a in answers.iter().filter(|a| a.phase_before == Phase::Review) {
-        let d = clock.day_of(a.time);
+        let d = cache.day_of(a.time);
         if d < from || d > today {
             continue;
         }
@@ -231,9 +283,10 @@ mod tests {
     }
 
     const RULES: StreakRules = StreakRules {
-        daily_goal: 1,
+        goal: Goal::Answers(1),
         freezes_per_month: 0,
         keep_idle_days: true,
+        review_limit: 200,
     };
 
     #[test]
@@ -251,10 +304,10 @@ mod tests {
             days.keys().copied().collect::<Vec<_>>(),
             [day("2026-12-04"), day("2026-12-05")]
         );
-        let s = streak(&days, day("2026-12-06"), RULES, &BTreeSet::new());
+        let s = streak(&days, day("2026-12-06"), RULES, &DayMarks::default());
         assert_eq!((s.current, s.longest), (2, 2), "today is still open");
         assert_eq!(
-            streak(&days, day("2026-12-07"), RULES, &BTreeSet::new()).current,
+            streak(&days, day("2026-12-07"), RULES, &DayMarks::default()).current,
             0
         );
     }
@@ -288,7 +341,7 @@ mod tests {
                 let days = by_day(&answers, &clock);
                 assert_eq!(days.len(), 7, "{week_start}: one study day each evening");
                 assert_eq!(
-                    streak(&days, first.plus_days(6), RULES, &BTreeSet::new()).current,
+                    streak(&days, first.plus_days(6), RULES, &DayMarks::default()).current,
                     7,
                     "{week_start}"
                 );
@@ -319,7 +372,7 @@ mod tests {
         // 21:00 in New York on the 3rd and 4th.
         assert!(days.contains_key(&day("2026-12-03")) && days.contains_key(&day("2026-12-04")));
         assert_eq!(
-            streak(&days, day("2026-12-04"), RULES, &BTreeSet::new()).current,
+            streak(&days, day("2026-12-04"), RULES, &DayMarks::default()).current,
             4
         );
     }
@@ -338,7 +391,7 @@ mod tests {
             answers.push(answer(&format!("{d}T12:00:00Z")));
         }
         let days = by_day(&answers, &clock);
-        let s = streak(&days, day("2026-11-06"), RULES, &BTreeSet::new());
+        let s = streak(&days, day("2026-11-06"), RULES, &DayMarks::default());
         assert_eq!((s.current, s.longest), (2, 3));
         let s = streak(
             &days,
@@ -347,7 +400,7 @@ mod tests {
                 freezes_per_month: 1,
                 ..RULES
             },
-            &BTreeSet::new(),
+            &DayMarks::default(),
         );
         assert_eq!(
             (s.current, s.longest, s.frozen.clone()),
@@ -357,10 +410,10 @@ mod tests {
             &days,
             day("2026-11-06"),
             StreakRules {
-                daily_goal: 2,
+                goal: Goal::Answers(2),
                 ..RULES
             },
-            &BTreeSet::new(),
+            &DayMarks::default(),
         );
         assert_eq!(s, Streak::default());
     }
@@ -376,14 +429,50 @@ mod tests {
             &clock,
         );
         let today = day("2026-11-03");
-        assert_eq!(streak(&days, today, RULES, &BTreeSet::new()).current, 1);
-        let idle: BTreeSet<StudyDay> = [day("2026-11-02")].into();
+        assert_eq!(streak(&days, today, RULES, &DayMarks::default()).current, 1);
+        let idle = DayMarks {
+            idle: [day("2026-11-02")].into(),
+            ..DayMarks::default()
+        };
         assert_eq!(streak(&days, today, RULES, &idle).current, 2);
         let strict = StreakRules {
             keep_idle_days: false,
             ..RULES
         };
         assert_eq!(streak(&days, today, strict, &idle).current, 1);
+    }
+
+    #[test]
+    fn the_all_due_goal_needs_the_day_cleared_and_one_answer() {
+        let clock = DayClock::new(Zone::Named(chrono_tz::UTC), 4);
+        let days = by_day(
+            &[
+                answer("2026-11-01T12:00:00Z"),
+                answer("2026-11-02T12:00:00Z"),
+                answer("2026-11-03T12:00:00Z"),
+            ],
+            &clock,
+        );
+        let rules = StreakRules {
+            goal: Goal::AllDue,
+            ..RULES
+        };
+        // The 2nd was left with cards due: the run starts again on the 3rd.
+        let marks = DayMarks {
+            cleared: [day("2026-11-01"), day("2026-11-03"), day("2026-11-04")].into(),
+            ..DayMarks::default()
+        };
+        let s = streak(&days, day("2026-11-03"), rules, &marks);
+        assert_eq!((s.current, s.longest), (1, 1));
+        // A cleared day without an answer (the 4th) is not a study day; today stays open.
+        assert_eq!(streak(&days, day("2026-11-04"), rules, &marks).current, 1);
+        assert_eq!(streak(&days, day("2026-11-05"), rules, &marks).current, 0);
+        let all: DayMarks = DayMarks {
+            cleared: days.keys().copied().collect(),
+            ..DayMarks::default()
+        };
+        assert_eq!(streak(&days, day("2026-11-03"), rules, &all).current, 3);
+        assert!(Goal::Answers(0).met(1, false) && !Goal::Answers(0).met(0, true));
     }
 
     #[test]
@@ -440,6 +529,9 @@ mod props {
             offsets in proptest::collection::btree_set(0u32..120, 0..60),
             freezes in 0u32..3,
             goal in 1u32..3,
+            all_due in any::<bool>(),
+            cleared in proptest::collection::btree_set(0u32..126, 0..80),
+            idle in proptest::collection::btree_set(0u32..126, 0..20),
             counts in proptest::collection::vec(1u32..4, 60),
         ) {
             let start: StudyDay = "2026-01-01".parse().unwrap();
@@ -448,12 +540,21 @@ mod props {
                 .zip(counts.iter().cycle())
                 .map(|(&o, &n)| (start.plus_days(o), (n, 0)))
                 .collect();
+            let marks = DayMarks {
+                idle: idle.iter().map(|&o| start.plus_days(o)).collect(),
+                cleared: cleared.iter().map(|&o| start.plus_days(o)).collect(),
+            };
+            let goal = if all_due { Goal::AllDue } else { Goal::Answers(goal) };
             let today = start.plus_days(125);
-            let s = streak(&days, today, StreakRules { daily_goal: goal, freezes_per_month: freezes, keep_idle_days: true }, &BTreeSet::new());
-            let met = u32::try_from(days.values().filter(|(n, _)| *n >= goal).count()).unwrap();
+            let s = streak(&days, today, StreakRules { goal, freezes_per_month: freezes, keep_idle_days: true, review_limit: 200 }, &marks);
+            let met = u32::try_from(
+                days.iter().filter(|(d, (n, _))| goal.met(*n, marks.cleared.contains(d))).count(),
+            )
+            .unwrap();
             prop_assert!(s.longest >= s.current);
             prop_assert!(s.longest <= met);
             prop_assert!(u32::try_from(s.frozen.len()).unwrap() <= freezes * 5);
+            prop_assert!(s.frozen.iter().all(|d| !days.contains_key(d) || !goal.met(days[d].0, marks.cleared.contains(d))));
         }
     }
 }

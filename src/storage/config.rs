@@ -76,8 +76,8 @@ pub struct Config {
     pub relearning_steps: Setting<Vec<u32>>,
     pub maximum_interval: Setting<u32>,
     pub leech_threshold: Setting<u32>,
-    /// Reviews a day that keep the streak going.
-    pub daily_goal: Setting<u32>,
+    /// What a day needs to keep the streak going: N answers, or every due card done.
+    pub daily_goal: Setting<crate::stats::Goal>,
     /// Missed days a month that a streak freeze covers.
     pub streak_freezes: Setting<u32>,
     /// A day with nothing due and no new card left does not break the streak.
@@ -101,7 +101,7 @@ impl Default for Config {
             relearning_steps: Setting::default(vec![600]),
             maximum_interval: Setting::default(36_500),
             leech_threshold: Setting::default(8),
-            daily_goal: Setting::default(1),
+            daily_goal: Setting::default(crate::stats::Goal::Answers(1)),
             streak_freezes: Setting::default(0),
             streak_keeps_idle_days: Setting::default(true),
             theme: Setting::default("dark".to_owned()),
@@ -259,11 +259,11 @@ pub fn parse(path: &str, text: &str, inside_data_dir: bool) -> Result<Config, Ve
         let file = Source::File(line);
         match name {
             "new_per_day" | "reviews_per_day" | "rollover_hour" | "maximum_interval"
-            | "leech_threshold" | "daily_goal" | "streak_freezes" => {
+            | "leech_threshold" | "streak_freezes" => {
                 let range = match name {
                     "rollover_hour" => 0..24,
                     "maximum_interval" => 1..36_501,
-                    "leech_threshold" | "daily_goal" => 0..1000,
+                    "leech_threshold" => 0..1000,
                     "streak_freezes" => 0..32,
                     _ => 0..100_000,
                 };
@@ -275,9 +275,33 @@ pub fn parse(path: &str, text: &str, inside_data_dir: bool) -> Result<Config, Ve
                         "rollover_hour" => c.rollover_hour = setting,
                         "maximum_interval" => c.maximum_interval = setting,
                         "leech_threshold" => c.leech_threshold = setting,
-                        "streak_freezes" => c.streak_freezes = setting,
-                        _ => c.daily_goal = setting,
+                        _ => c.streak_freezes = setting,
                     }
+                }
+            }
+            "daily_goal" => {
+                let goal = match v.get_ref() {
+                    DeValue::String(s) if s.as_ref() == "all-due" => {
+                        Some(crate::stats::Goal::AllDue)
+                    }
+                    DeValue::Integer(i) => i
+                        .as_str()
+                        .replace('_', "")
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..1000).contains(n))
+                        .map(crate::stats::Goal::Answers),
+                    _ => None,
+                };
+                match goal {
+                    Some(value) => c.daily_goal = Setting { value, source: file },
+                    None => w.error(
+                        v.span(),
+                        "`daily_goal` must be a number of answers from 1 to 999, or \"all-due\" \
+                         (every due card done)"
+                            .to_owned(),
+                        Some("for example `daily_goal = 20` or `daily_goal = \"all-due\"`".to_owned()),
+                    ),
                 }
             }
             "desired_retention" => match v.get_ref() {

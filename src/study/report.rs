@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use crate::scheduler::{CardState, Op, SchedulerConfig, StudyDay, apply_op};
-use crate::stats::{self, Answered, Retention, Streak, StreakRules};
+use crate::scheduler::{CardState, DayCache, Op, SchedulerConfig, StudyDay, apply_op};
+use crate::stats::{self, Answered, CardCounts, DayMarks, Retention, Streak, StreakRules};
 use crate::storage::reader::Loaded;
 
 use super::progress::Library;
@@ -18,7 +18,9 @@ pub struct Report {
     pub today_reviews: u32,
     pub today_ms: u64,
     pub forecast: Vec<u32>,
-    pub cards: stats::CardCounts,
+    pub cards: CardCounts,
+    /// Card counts of each deck (every deck, or the one asked for): id, name, counts.
+    pub by_deck: Vec<(String, String, CardCounts)>,
     /// Today, 7 days, 30 days, a year: [all, young, mature] each.
     pub retention: [[Retention; 3]; 4],
     pub average: f64,
@@ -28,11 +30,13 @@ pub struct Report {
 }
 
 /// One replay of the history for statistics: every answer with its card's phase and
-/// interval before it, the idle days (nothing due at the day's start, no new card left),
-/// and every card's final state. Cards numbered below `n_items` are the library's items.
+/// interval before it, the idle days (nothing due at the day's start, no new card left)
+/// and the cleared ones (nothing due left at the day's end, or `reviews_per_day` review
+/// answers), and every card's final state. Cards numbered below `n_items` are the
+/// library's items.
 pub struct Replayed {
     pub answered: Vec<Answered>,
-    pub idle: std::collections::BTreeSet<StudyDay>,
+    pub marks: DayMarks,
     pub states: Vec<CardState>,
     pub today: StudyDay,
 }
@@ -43,57 +47,68 @@ pub fn replay_answers(
     item_tag: &[Option<u32>],
     item_deck: &[u32],
     cfg: &SchedulerConfig,
+    reviews_per_day: u32,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Replayed {
     let clock = cfg.clock;
+    let mut days_of = DayCache::new(&clock);
     let mut states = vec![CardState::default(); loaded.cards.len()];
     let mut answered: Vec<Answered> = Vec::with_capacity(loaded.answers.len());
     // Idle days, for the streak: nothing due (by the states at the day's start) and no new
-    // card left. Tracked with the due days of every scheduled card and the unseen count.
-    let mut due_days: std::collections::BTreeMap<StudyDay, u32> = std::collections::BTreeMap::new();
+    // card left. Cleared days: nothing due left at the day's end. Tracked with the due days
+    // of every scheduled card and the unseen count.
+    let mut due = DueDays::new(
+        loaded
+            .answers
+            .first()
+            .map_or(StudyDay::from_number(0), |a| clock.day_of(a.time)),
+    );
     let mut unseen = n_items;
-    let mut idle = std::collections::BTreeSet::new();
+    let mut marks = DayMarks::default();
     let mut last_day: Option<StudyDay> = None;
-    let due_day = |s: &CardState| match s.due {
+    // Review-phase answers on `last_day`.
+    let mut day_reviews = 0u32;
+    // Cards outside the loaded decks are never shown, so never left due.
+    let due_day = |i: usize, s: &CardState, days_of: &mut DayCache<'_>| match s.due {
+        _ if i >= n_items => None,
         crate::scheduler::Due::Day(d) if !s.suspended => Some(d),
-        crate::scheduler::Due::At(t) if !s.suspended => Some(clock.day_of(t)),
+        crate::scheduler::Due::At(t) if !s.suspended => Some(days_of.day_of(t)),
         _ => None,
     };
-    let mut note_idle = |from: StudyDay,
-                         to: StudyDay,
-                         due_days: &std::collections::BTreeMap<StudyDay, u32>,
-                         unseen: usize| {
-        let mut d = from;
-        while d < to {
-            let nothing_due = due_days.keys().next().is_none_or(|first| *first > d);
-            if nothing_due && unseen == 0 {
-                idle.insert(d);
+    // At the end of study day `last` (its last answer given) and up to `to`: whether it
+    // was cleared, and which days after it were idle.
+    let mut close_day =
+        |last: StudyDay, to: StudyDay, due: &mut DueDays, unseen: usize, day_reviews: u32| {
+            if due.nothing_due_by(last) || day_reviews >= reviews_per_day.max(1) {
+                marks.cleared.insert(last);
             }
-            d = d.plus_days(1);
-        }
-    };
+            let mut d = last.plus_days(1);
+            while d < to {
+                if unseen == 0 && due.nothing_due_by(d) {
+                    marks.idle.insert(d);
+                }
+                d = d.plus_days(1);
+            }
+        };
     for (a, ms) in loaded.answers.iter().zip(&loaded.ms) {
         let i = a.card as usize;
-        let day = clock.day_of(a.time);
+        let day = days_of.day_of(a.time);
         if let Some(prev) = last_day
             && day > prev
         {
-            note_idle(prev.plus_days(1), day, &due_days, unseen);
+            close_day(prev, day, &mut due, unseen, day_reviews);
+            day_reviews = 0;
         }
         last_day = Some(last_day.map_or(day, |p| p.max(day)));
         let state = &mut states[i];
-        if let Some(d) = due_day(state)
-            && let Some(n) = due_days.get_mut(&d)
-        {
-            *n -= 1;
-            if *n == 0 {
-                due_days.remove(&d);
-            }
+        if let Some(d) = due_day(i, state, &mut days_of) {
+            due.remove(d);
         }
         if state.reps == 0 && matches!(a.op, Op::Grade(_)) && i < n_items {
             unseen = unseen.saturating_sub(1);
         }
         if let Op::Grade(rating) = a.op {
+            day_reviews += u32::from(state.phase == crate::scheduler::Phase::Review);
             answered.push(Answered {
                 time: a.time,
                 rating,
@@ -105,19 +120,93 @@ pub fn replay_answers(
             });
         }
         apply_op(state, loaded.cards.seed(a.card), a.op, a.time, day, cfg);
-        if let Some(d) = due_day(state) {
-            *due_days.entry(d).or_default() += 1;
+        if let Some(d) = due_day(i, state, &mut days_of) {
+            due.add(d);
         }
     }
     let today = clock.day_of(now);
     if let Some(prev) = last_day {
-        note_idle(prev.plus_days(1), today, &due_days, unseen);
+        // Today's state is the state now: a step due later today is still to be done.
+        close_day(prev, today, &mut due, unseen, day_reviews);
     }
     Replayed {
         answered,
-        idle,
+        marks,
         states,
         today,
+    }
+}
+
+/// How many scheduled cards are due on each day, and how many on or before a cursor day
+/// that only moves forward (the replay's days do): "is anything due by day d" in O(1)
+/// amortized where a sorted map took a lookup per answer.
+struct DueDays {
+    /// The first answer's day: no card is due before it (a day before it, from a change of
+    /// time zone, counts there).
+    base: StudyDay,
+    counts: Vec<u32>,
+    cursor: Option<StudyDay>,
+    due_by_cursor: u64,
+}
+
+impl DueDays {
+    fn new(base: StudyDay) -> DueDays {
+        DueDays {
+            base,
+            counts: Vec::new(),
+            cursor: None,
+            due_by_cursor: 0,
+        }
+    }
+
+    fn slot(&mut self, d: StudyDay) -> usize {
+        let k = usize::try_from(d.days_since(self.base)).unwrap_or(0);
+        if k >= self.counts.len() {
+            self.counts.resize(k + 1, 0);
+        }
+        k
+    }
+
+    fn by_cursor(&self, d: StudyDay) -> bool {
+        self.cursor.is_some_and(|c| d <= c)
+    }
+
+    fn add(&mut self, d: StudyDay) {
+        let k = self.slot(d);
+        self.counts[k] += 1;
+        self.due_by_cursor += u64::from(self.by_cursor(d.max(self.base)));
+    }
+
+    fn remove(&mut self, d: StudyDay) {
+        let k = self.slot(d);
+        if self.counts[k] > 0 {
+            self.counts[k] -= 1;
+            if self.by_cursor(d.max(self.base)) {
+                self.due_by_cursor = self.due_by_cursor.saturating_sub(1);
+            }
+        }
+    }
+
+    /// Whether no card is due on or before `d`; moves the cursor to `d` if it is later.
+    fn nothing_due_by(&mut self, d: StudyDay) -> bool {
+        let base = self.base;
+        let from = match self.cursor {
+            Some(c) if c >= d => return self.due_by_cursor == 0,
+            Some(c) => c.plus_days(1),
+            None => base,
+        };
+        let (lo, hi) = (
+            usize::try_from(from.days_since(base)).unwrap_or(0),
+            usize::try_from(d.days_since(base)).unwrap_or(0),
+        );
+        if let Some(slots) = self
+            .counts
+            .get(lo..=hi.min(self.counts.len().saturating_sub(1)))
+        {
+            self.due_by_cursor += slots.iter().map(|&n| u64::from(n)).sum::<u64>();
+        }
+        self.cursor = Some(d);
+        self.due_by_cursor == 0
     }
 }
 
@@ -148,10 +237,18 @@ pub fn report(
     let item_deck: Vec<u32> = library.items.iter().map(|i| i.deck).collect();
     let Replayed {
         mut answered,
-        idle,
+        marks,
         mut states,
         today,
-    } = replay_answers(loaded, library.items.len(), &item_tag, &item_deck, cfg, now);
+    } = replay_answers(
+        loaded,
+        library.items.len(),
+        &item_tag,
+        &item_deck,
+        cfg,
+        rules.review_limit,
+        now,
+    );
     states.resize(
         loaded.cards.len().max(library.items.len()),
         CardState::default(),
@@ -159,6 +256,21 @@ pub fn report(
     states.truncate(library.items.len());
     if let Some(d) = deck {
         answered.retain(|a| a.deck == Some(d));
+    }
+    let mut by_deck: Vec<(String, String, CardCounts)> = library
+        .decks
+        .loaded
+        .decks
+        .iter()
+        .map(|d| (d.id.clone(), d.name.clone(), CardCounts::default()))
+        .collect();
+    for (s, it) in states.iter().zip(&library.items) {
+        if let Some((_, _, c)) = by_deck.get_mut(it.deck as usize) {
+            c.add(s);
+        }
+    }
+    if let Some(d) = deck {
+        by_deck = by_deck.into_iter().skip(d as usize).take(1).collect();
     }
     let in_deck: Vec<CardState> = states
         .into_iter()
@@ -176,20 +288,22 @@ pub fn report(
         )
     };
     let studied_days = u32::try_from(days.len()).unwrap_or(u32::MAX).max(1);
+    // Over the last year, in one pass.
+    let mut tag_retention = vec![Retention::default(); tags.len()];
+    let year = today.minus_days(364);
+    let mut days_of = DayCache::new(&clock);
+    for a in &answered {
+        if let Some(r) = a.tag.and_then(|t| tag_retention.get_mut(t as usize))
+            && a.phase_before == crate::scheduler::Phase::Review
+            && (year..=today).contains(&days_of.day_of(a.time))
+        {
+            r.add(a);
+        }
+    }
     let mut by_tag: Vec<(String, Retention)> = tags
         .iter()
-        .enumerate()
-        .map(|(n, t)| {
-            let mine: Vec<Answered> = answered
-                .iter()
-                .filter(|a| a.tag == u32::try_from(n).ok())
-                .copied()
-                .collect();
-            (
-                t.clone(),
-                stats::retention(&mine, &clock, today.minus_days(364), today)[0],
-            )
-        })
+        .cloned()
+        .zip(tag_retention)
         .filter(|(_, r)| r.answers > 0)
         .collect();
     by_tag.sort_by(|a, b| {
@@ -200,11 +314,12 @@ pub fn report(
     let (today_reviews, today_ms) = days.get(&today).copied().unwrap_or((0, 0));
     Report {
         today,
-        streak: stats::streak(&days, today, rules, &idle),
+        streak: stats::streak(&days, today, rules, &marks),
         today_reviews,
         today_ms,
         forecast: stats::forecast(&in_deck, today, 30),
         cards: stats::card_counts(&in_deck),
+        by_deck,
         retention: [window(1), window(7), window(30), window(365)],
         average: f64::from(u32::try_from(answered.len()).unwrap_or(u32::MAX))
             / f64::from(studied_days),
@@ -231,6 +346,13 @@ impl Report {
             "today": {"reviews": self.today_reviews, "seconds": self.today_ms / 1000},
             "due": {"today": self.forecast.first().copied().unwrap_or(0), "tomorrow": self.forecast.get(1).copied().unwrap_or(0)},
             "cards": self.cards,
+            "decks": self.by_deck.iter().map(|(id, name, c)| {
+                let mut v = json!({"id": id, "name": name});
+                if let (Some(o), Ok(serde_json::Value::Object(counts))) = (v.as_object_mut(), serde_json::to_value(c)) {
+                    o.extend(counts);
+                }
+                v
+            }).collect::<Vec<_>>(),
             "retention": {
                 "today": share(r[0][0]), "7d": share(r[1][0]), "30d": share(r[2][0]), "365d": share(r[3][0]),
                 "young_30d": share(r[2][1]), "mature_30d": share(r[2][2]),
@@ -238,7 +360,14 @@ impl Report {
             "average_reviews_per_study_day": (self.average * 10.0).round() / 10.0,
             "retention_by_tag": self.by_tag.iter().map(|(t, r)| json!({"tag": t, "answers": r.answers, "retention": share(*r)})).collect::<Vec<_>>(),
             "forecast": self.forecast,
-            "heatmap": self.heatmap.iter().map(|(d, n)| json!({"date": d.to_string(), "reviews": n})).collect::<Vec<_>>(),
+            "heatmap": self.heatmap.iter().map(|(d, n)| {
+                if self.streak.frozen.contains(d) {
+                    json!({"date": d.to_string(), "reviews": n, "frozen": true})
+                } else {
+                    json!({"date": d.to_string(), "reviews": n})
+                }
+            }).collect::<Vec<_>>(),
+            "frozen": self.streak.frozen.iter().map(ToString::to_string).collect::<Vec<_>>(),
         })
     }
 
@@ -276,6 +405,26 @@ impl Report {
             ),
             format!("average: {:.1} answers a study day", self.average),
         ];
+        if self.by_deck.len() > 1 || self.by_deck.first().is_some_and(|d| d.2 != *c) {
+            let w = self
+                .by_deck
+                .iter()
+                // Deck ids are ASCII (`deck::is_valid_id`).
+                .map(|(id, _, _)| id.len())
+                .max()
+                .unwrap_or(4)
+                .clamp(4, 28);
+            out.push(format!(
+                "  {:<w$} {:>6} {:>6} {:>8} {:>6} {:>6} {:>9} {:>6}",
+                "deck", "total", "new", "learning", "young", "mature", "suspended", "leech"
+            ));
+            for (id, _, d) in &self.by_deck {
+                out.push(format!(
+                    "  {id:<w$} {:>6} {:>6} {:>8} {:>6} {:>6} {:>9} {:>6}",
+                    d.total, d.new, d.learning, d.young, d.mature, d.suspended, d.leech
+                ));
+            }
+        }
         if !self.by_tag.is_empty() {
             let weakest: Vec<String> = self
                 .by_tag
@@ -293,14 +442,24 @@ impl Report {
             .map(|&n| [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'][(n * 8).div_ceil(max) as usize])
             .collect();
         out.push(format!("  |{bars}| max {max}"));
-        out.push("last 52 weeks (weeks across, Monday at the top, today @):".to_owned());
-        out.extend(heatmap_text(&self.heatmap).lines().map(str::to_owned));
+        out.push(if self.streak.frozen.is_empty() {
+            "last 52 weeks (weeks across, Monday at the top, today @):".to_owned()
+        } else {
+            "last 52 weeks (weeks across, Monday at the top, today @, * a missed day a streak \
+             freeze covered):"
+                .to_owned()
+        });
+        out.extend(
+            heatmap_text(&self.heatmap, &self.streak.frozen)
+                .lines()
+                .map(str::to_owned),
+        );
         out
     }
 }
 
-/// Weeks across, weekdays down, darker for more answers; today marked `@`.
-fn heatmap_text(map: &[(StudyDay, u32)]) -> String {
+/// Weeks across, weekdays down, darker for more answers; today marked `@`, frozen days `*`.
+fn heatmap_text(map: &[(StudyDay, u32)], frozen: &[StudyDay]) -> String {
     let max = map.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let weeks = map.len().div_ceil(7);
     let mut s = String::new();
@@ -310,6 +469,7 @@ fn heatmap_text(map: &[(StudyDay, u32)]) -> String {
             let c = match map.get(w * 7 + row) {
                 None => ' ',
                 Some(_) if w * 7 + row == map.len() - 1 => '@',
+                Some((d, _)) if frozen.contains(d) => '*',
                 Some((_, 0)) => '·',
                 Some((_, n)) => {
                     ['░', '▒', '▓', '█'][((n * 4).div_ceil(max) as usize).clamp(1, 4) - 1]
@@ -320,4 +480,47 @@ fn heatmap_text(map: &[(StudyDay, u32)]) -> String {
         let _ = writeln!(s, "  {}", ["Mon", "", "Wed", "", "Fri", "", "Sun"][row]);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_days_agree_with_a_sorted_map() {
+        // Cards due on days after a forward-moving cursor come and go; the answer to "is
+        // anything due by day d" must match a plain map of due days.
+        let base = StudyDay::from_number(20_000);
+        let mut due = DueDays::new(base);
+        let mut reference = std::collections::BTreeMap::<StudyDay, u32>::new();
+        let mut x: u64 = 7;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % n
+        };
+        let mut cursor = base;
+        let mut cards: Vec<Option<StudyDay>> = vec![None; 40];
+        for _ in 0..5000 {
+            match next(10) {
+                0 => cursor = cursor.plus_days(u32::try_from(next(3)).unwrap()),
+                _ => {
+                    let c = usize::try_from(next(40)).unwrap();
+                    if let Some(d) = cards[c].take() {
+                        due.remove(d);
+                        *reference.get_mut(&d).unwrap() -= 1;
+                    }
+                    if next(4) > 0 {
+                        let d = cursor.plus_days(u32::try_from(next(30)).unwrap());
+                        due.add(d);
+                        *reference.entry(d).or_default() += 1;
+                        cards[c] = Some(d);
+                    }
+                }
+            }
+            let expected = reference.range(..=cursor).all(|(_, &n)| n == 0);
+            assert_eq!(due.nothing_due_by(cursor), expected, "at {cursor}");
+        }
+    }
 }

@@ -336,11 +336,19 @@ impl Session {
         let keys: Vec<String> = self.library.items.iter().map(|i| i.key.clone()).collect();
         move || {
             let loaded = crate::storage::reader::load(&reviews, &keys).ok()?;
-            let r = super::report::replay_answers(&loaded, keys.len(), &[], &[], &cfg, now);
+            let r = super::report::replay_answers(
+                &loaded,
+                keys.len(),
+                &[],
+                &[],
+                &cfg,
+                rules.review_limit,
+                now,
+            );
             let mut days = crate::stats::by_day(&r.answered, &cfg.clock);
             // Today is counted live, from the session's answers.
             days.remove(&r.today);
-            let s = crate::stats::streak(&days, r.today, rules, &r.idle);
+            let s = crate::stats::streak(&days, r.today, rules, &r.marks);
             Some((s.current, s.longest))
         }
     }

@@ -199,12 +199,19 @@ pub struct App {
     pub today_reviews: u32,
     /// The streak through yesterday and the longest, once the history has been read.
     pub streak: Option<(u32, u32)>,
-    /// Answers a study day needs for the streak.
-    pub daily_goal: u32,
+    /// What a study day needs for the streak.
+    pub daily_goal: crate::stats::Goal,
     pub quit: bool,
 }
 
 impl App {
+    /// Whether today already counts for the streak: its goal met by the answers so far
+    /// (for "every due card", nothing left due in any deck).
+    pub fn today_met(&self) -> bool {
+        let cleared = self.decks.iter().all(|d| d.review == 0 && d.learning == 0);
+        self.daily_goal.met(self.today_reviews, cleared)
+    }
+
     pub fn new(decks: Vec<DeckRow>, banner: Vec<String>) -> App {
         App {
             screen: Screen::Home,
@@ -215,7 +222,7 @@ impl App {
             selected: 0,
             today_reviews: 0,
             streak: None,
-            daily_goal: 1,
+            daily_goal: crate::stats::Goal::Answers(1),
             quit: false,
         }
     }

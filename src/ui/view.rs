@@ -186,8 +186,7 @@ fn home(app: &App, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         Line::styled(
             match app.streak {
                 Some((through_yesterday, longest)) => {
-                    let current =
-                        through_yesterday + u32::from(app.today_reviews >= app.daily_goal.max(1));
+                    let current = through_yesterday + u32::from(app.today_met());
                     format!(
                         "streak: {current} days (longest {}) · today: {} reviews",
                         longest.max(current),
@@ -804,6 +803,18 @@ mod tests {
         app.streak = Some((4, 9));
         assert!(draw(&app, 60, 14).contains("streak: 4 days (longest 9) · today: 0 reviews"));
         app.today_reviews = 3;
+        assert!(draw(&app, 60, 14).contains("streak: 5 days (longest 9) · today: 3 reviews"));
+        // With "every due card done" as the goal, today counts once no deck has any left.
+        app.daily_goal = crate::stats::Goal::AllDue;
+        app.decks = vec![DeckRow {
+            id: "d".into(),
+            name: "D".into(),
+            new: 5,
+            learning: 0,
+            review: 2,
+        }];
+        assert!(draw(&app, 60, 14).contains("streak: 4 days (longest 9) · today: 3 reviews"));
+        app.decks[0].review = 0;
         assert!(draw(&app, 60, 14).contains("streak: 5 days (longest 9) · today: 3 reviews"));
     }
 
