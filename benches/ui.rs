@@ -58,7 +58,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("app");
     group.sample_size(50);
     // As the app does: the day's queue built once, then kept up to date per answer.
-    let (items, queue) = session.queue(Some(&[deck]), None, &limits, now);
+    let (items, queue) = session.queue(None, Some(&[deck]), None, &limits, now);
     let mut live = LiveQueue::new(items, queue, now);
     let today = settings.clock.day_of(now);
     group.bench_function("answer, durable, next card, 50k cards (budget 2 ms)", |b| {

@@ -78,6 +78,9 @@ pub enum Command {
     /// Import or export the review history
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Word-part drills: build terms from definitions, take terms apart, tell look-alikes
+    /// apart (each drill item is scheduled like a card)
+    Drill(DrillArgs),
     /// Study from standard input, one command a line: 1-4 [MS] grade the first card,
     /// u undoes, s skips, ! suspends, q quits (for scripts and tests)
     #[command(hide = true)]
@@ -172,6 +175,25 @@ pub struct StudyArgs {
     /// Only cards with this tag, such as a body system: --tag cardiovascular
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    /// build: type the term for a definition; dissect: pick a term's parts and their
+    /// meanings; confusables: match look-alikes to their meanings
+    #[arg(value_enum)]
+    pub drill: DrillKind,
+
+    /// Only these decks [default: all]
+    #[arg(value_name = "DECK_ID")]
+    pub deck_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DrillKind {
+    Build,
+    Dissect,
+    Confusables,
 }
 
 #[derive(Debug, Args)]

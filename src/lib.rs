@@ -74,8 +74,16 @@ fn run(cli: &cli::Cli) -> anyhow::Result<Exit> {
             Ok(Exit::Ok)
         }
         Some(cli::Command::Study(args)) => {
-            ui::run::run(&settings, Some((&args.deck_ids, args.tag.as_deref())))
+            ui::run::run(&settings, Some((&args.deck_ids, args.tag.as_deref())), None)
         }
-        None => ui::run::run(&settings, None),
+        Some(cli::Command::Drill(args)) => {
+            let drill = match args.drill {
+                cli::DrillKind::Build => study::drill::Drill::Build,
+                cli::DrillKind::Dissect => study::drill::Drill::Dissect,
+                cli::DrillKind::Confusables => study::drill::Drill::Confusables,
+            };
+            ui::run::run(&settings, Some((&args.deck_ids, None)), Some(drill))
+        }
+        None => ui::run::run(&settings, None, None),
     }
 }

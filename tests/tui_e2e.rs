@@ -133,3 +133,106 @@ fn study_with_a_tag_shows_only_that_body_system() {
     let card = reviews(home.path())[0]["card"].as_str().unwrap().to_owned();
     assert!(card.starts_with("cardiovascular:"), "{card}");
 }
+
+const DRILL_DECK: &str = r#"
+[deck]
+id = "t"
+name = "Tiny"
+
+[[card]]
+id = "cardi-o"
+front = "cardi/o"
+back = "heart"
+kind = "combining-form"
+
+[[card]]
+id = "hepat-o"
+front = "hepat/o"
+back = "liver"
+kind = "combining-form"
+
+[[card]]
+id = "megaly"
+front = "-megaly"
+back = "enlargement"
+kind = "suffix"
+
+[[card]]
+id = "algia"
+front = "-algia"
+back = "pain"
+kind = "suffix"
+
+[[card]]
+id = "cardiomegaly"
+front = "cardiomegaly"
+back = "enlargement of the heart"
+kind = "term"
+parts = ["cardi/o", "-megaly"]
+"#;
+
+#[test]
+fn a_dissect_drill_answered_right_saves_good_for_the_drills_own_key() {
+    let home = tempfile::tempdir().unwrap();
+    let deck = home.path().join("tiny.toml");
+    std::fs::write(&deck, DRILL_DECK).unwrap();
+    // The questions the app draws: from every loaded deck (distractors come from the
+    // built-in ones too), seeded by the item's key (and its review count, 0 here).
+    let data_dir = medterm::storage::DataDir {
+        root: home.path().to_owned(),
+        config_dir: home.path().to_owned(),
+    };
+    let library = medterm::study::progress::Library::new(medterm::study::DeckSet::load(
+        &data_dir,
+        std::slice::from_ref(&deck),
+    ));
+    let key = "t:cardiomegaly:dissect";
+    let item = library.items.iter().find(|i| i.key == key).unwrap();
+    let quiz = medterm::study::drill::dissect(
+        &library.decks.loaded,
+        &library.index,
+        library.card_of(item),
+        medterm::scheduler::key_seed(key),
+    )
+    .unwrap();
+    let mut p = app(
+        home.path(),
+        &["--deck", deck.to_str().unwrap(), "drill", "dissect", "t"],
+    );
+    p.exp_string("cardiomegaly").unwrap();
+    for q in &quiz.questions {
+        keys(&mut p, &(q.right + 1).to_string());
+    }
+    // All right: Enter takes the suggested Good.
+    keys(&mut p, "\r");
+    wait_for_events(home.path(), 1);
+    // The drill comes back within the learn-ahead, picking again: Ctrl-C leaves from there.
+    keys(&mut p, "\x03");
+    p.exp_eof().unwrap();
+    let log = reviews(home.path());
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["card"], key);
+    assert_eq!(log[0]["rating"], 3);
+}
+
+#[test]
+fn the_build_drill_takes_a_wrongly_joined_term_as_hard() {
+    let home = tempfile::tempdir().unwrap();
+    let deck = home.path().join("tiny.toml");
+    std::fs::write(&deck, DRILL_DECK).unwrap();
+    let mut p = app(
+        home.path(),
+        &["--deck", deck.to_str().unwrap(), "drill", "build", "t"],
+    );
+    p.exp_string("heart").unwrap();
+    // The combining vowel dropped before a consonant: the right parts, joined wrongly.
+    keys(&mut p, "cardimegaly\r");
+    p.exp_string("joined wrongly").unwrap();
+    keys(&mut p, "\r");
+    wait_for_events(home.path(), 1);
+    keys(&mut p, "\x03");
+    p.exp_eof().unwrap();
+    let log = reviews(home.path());
+    assert_eq!(log[0]["card"], "t:cardiomegaly:build");
+    assert_eq!(log[0]["rating"], 2);
+}

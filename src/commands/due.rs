@@ -42,6 +42,7 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
     let (items, queue) = todays_queue(
         &library,
         &progress,
+        None,
         decks,
         None,
         &settings.limits(),

@@ -43,6 +43,7 @@ pub fn run(settings: &Settings, args: &ScriptArgs, fixed_now: bool) -> anyhow::R
         let mut words = line.split_whitespace();
         let Some(cmd) = words.next() else { continue };
         let (items, queue) = session.queue(
+            None,
             (!decks.is_empty()).then_some(decks.as_slice()),
             None,
             &limits,

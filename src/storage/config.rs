@@ -26,6 +26,9 @@ pub const ACTIONS: &[&str] = &[
     "toggle_typing",
     "browse",
     "stats",
+    "build",
+    "dissect",
+    "confusables",
     "up",
     "down",
 ];

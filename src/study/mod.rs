@@ -2,6 +2,7 @@
 //! through here, so there is one code path to test.
 
 pub mod answer;
+pub mod drill;
 pub mod optimize;
 pub mod progress;
 pub mod report;

@@ -8,16 +8,19 @@ use crate::scheduler::queue::{self, DoneToday, Limits, Queue, QueueCard, QueueIn
 use crate::scheduler::{Answer, CardState, Interner, SchedulerConfig, StudyDay, replay_all};
 
 use super::DeckSet;
+use super::drill::{Drill, WordIndex};
 
 pub use crate::deck::REVERSE_SUFFIX;
 
-/// One scheduled thing: a card in one direction.
+/// One scheduled thing: a card in one direction, or one of its drills.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     pub deck: u32,
     pub card: u32,
     /// Meaning -> term.
     pub reversed: bool,
+    /// A word-part drill of the card (its own key and schedule), studied apart.
+    pub drill: Option<Drill>,
     pub key: String,
 }
 
@@ -26,6 +29,8 @@ pub struct Item {
 pub struct Library {
     pub decks: DeckSet,
     pub items: Vec<Item>,
+    /// Word parts and look-alikes by name, for the drills.
+    pub index: WordIndex,
     queue_cards: Vec<QueueCard>,
 }
 
@@ -33,6 +38,7 @@ impl Library {
     pub fn new(decks: DeckSet) -> Library {
         let mut items = Vec::new();
         let mut queue_cards = Vec::new();
+        let index = WordIndex::new(&decks.loaded);
         for (d, deck) in decks.loaded.decks.iter().enumerate() {
             let d = u32::try_from(d).unwrap_or(u32::MAX);
             for (c, card) in deck.cards.iter().enumerate() {
@@ -58,6 +64,22 @@ impl Library {
                         deck: d,
                         card: c,
                         reversed: rev,
+                        drill: None,
+                        key,
+                    });
+                }
+                for drill in index.drills_of(&decks.loaded, (d, c), card) {
+                    let key = format!("{key}{}", drill.key_suffix());
+                    queue_cards.push(QueueCard {
+                        deck: d,
+                        group,
+                        key_hash: crate::scheduler::key_seed(&key),
+                    });
+                    items.push(Item {
+                        deck: d,
+                        card: c,
+                        reversed: false,
+                        drill: Some(drill),
                         key,
                     });
                 }
@@ -66,6 +88,7 @@ impl Library {
         Library {
             decks,
             items,
+            index,
             queue_cards,
         }
     }
@@ -251,10 +274,13 @@ pub struct DailyLimits {
     pub per_deck: Vec<(String, Limits)>,
 }
 
-/// Today's queue over the items of `decks` (all when `None`) with `tag` (any when `None`).
+/// Today's queue over the items of `decks` (all when `None`) with `tag` (any when `None`):
+/// the cards, or the items of one drill.
+#[allow(clippy::too_many_arguments)]
 pub fn todays_queue(
     library: &Library,
     progress: &Progress,
+    drill: Option<Drill>,
     decks: Option<&[u32]>,
     tag: Option<&str>,
     limits: &DailyLimits,
@@ -263,6 +289,7 @@ pub fn todays_queue(
 ) -> (Vec<u32>, Queue) {
     let chosen: Vec<u32> = (0..library.items.len())
         .filter_map(|i| u32::try_from(i).ok())
+        .filter(|&i| library.items[i as usize].drill == drill)
         .filter(|&i| decks.is_none_or(|d| d.contains(&library.items[i as usize].deck)))
         .filter(|&i| {
             tag.is_none_or(|t| {

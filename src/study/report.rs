@@ -264,7 +264,11 @@ pub fn report(
         .iter()
         .map(|d| (d.id.clone(), d.name.clone(), CardCounts::default()))
         .collect();
+    // Cards only: a drill is another way of studying a card, not another card.
     for (s, it) in states.iter().zip(&library.items) {
+        if it.drill.is_some() {
+            continue;
+        }
         if let Some((_, _, c)) = by_deck.get_mut(it.deck as usize) {
             c.add(s);
         }
@@ -318,7 +322,18 @@ pub fn report(
         today_reviews,
         today_ms,
         forecast: stats::forecast(&in_deck, today, 30),
-        cards: stats::card_counts(&in_deck),
+        cards: stats::card_counts(
+            in_deck
+                .iter()
+                .zip(
+                    library
+                        .items
+                        .iter()
+                        .filter(|it| deck.is_none_or(|d| it.deck == d)),
+                )
+                .filter(|(_, it)| it.drill.is_none())
+                .map(|(s, _)| s),
+        ),
         by_deck,
         retention: [window(1), window(7), window(30), window(365)],
         average: f64::from(u32::try_from(answered.len()).unwrap_or(u32::MAX))

@@ -164,9 +164,11 @@ impl Session {
         self.read_only.as_deref()
     }
 
-    /// Today's queue over the chosen decks (all when `None`).
+    /// Today's queue over the chosen decks (all when `None`): their cards, or the items of
+    /// one drill.
     pub fn queue(
         &self,
+        drill: Option<crate::study::drill::Drill>,
         decks: Option<&[u32]>,
         tag: Option<&str>,
         limits: &super::progress::DailyLimits,
@@ -175,6 +177,7 @@ impl Session {
         todays_queue(
             &self.library,
             &self.progress,
+            drill,
             decks,
             tag,
             limits,

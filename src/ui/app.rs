@@ -2,6 +2,8 @@
 //! effects (save an answer, undo, quit) are carried out by the loop through the study
 //! session, whose results come back as new view data.
 
+use crate::study::drill::{Drill, Quiz};
+
 /// What a key means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -24,6 +26,10 @@ pub enum Action {
     Browse,
     /// The statistics screen.
     Stats,
+    /// Word-part drills, from the home screen.
+    Build,
+    Dissect,
+    Confusables,
     /// While typing: a character, erase one, check the answer.
     Type(char),
     Erase,
@@ -52,7 +58,19 @@ impl Action {
             Action::ToggleTyping => "toggle_typing",
             Action::Browse => "browse",
             Action::Stats => "stats",
+            Action::Build => "build",
+            Action::Dissect => "dissect",
+            Action::Confusables => "confusables",
             Action::Type(_) | Action::Erase | Action::Submit => "typing",
+        }
+    }
+
+    fn drill(self) -> Option<Drill> {
+        match self {
+            Action::Build => Some(Drill::Build),
+            Action::Dissect => Some(Drill::Dissect),
+            Action::Confusables => Some(Drill::Confusables),
+            _ => None,
         }
     }
 
@@ -72,6 +90,8 @@ impl Action {
 pub enum Effect {
     /// Start a session on this deck (by index), or all decks.
     Study(Option<u32>),
+    /// Start a drill on this deck, or all decks.
+    Drill(Drill, Option<u32>),
     /// Save a grade (1-4) for the card on screen, `ms` after it was shown.
     Grade(u8),
     Undo,
@@ -98,6 +118,8 @@ pub struct DeckRow {
     pub new: u32,
     pub learning: u32,
     pub review: u32,
+    /// Build, dissect, confusables: new and due items, `None` where the deck has none.
+    pub drills: [Option<(u32, u32)>; 3],
 }
 
 /// A card, ready to show (all text still untrusted: the view sanitizes it).
@@ -125,6 +147,9 @@ pub struct CardView {
     pub accepted: Vec<String>,
     /// The deck asks for typed answers.
     pub type_by_default: bool,
+    /// The build drill: the term is typed (always), and these spellings are its right parts
+    /// joined wrongly, with what is wrong.
+    pub build: Option<Vec<(String, String)>>,
 }
 
 /// A typed answer in progress, then checked.
@@ -132,6 +157,20 @@ pub struct CardView {
 pub struct Typing {
     pub input: String,
     pub checked: Option<crate::study::answer::Checked>,
+    /// What was wrong with how the right parts were joined, when that is the mistake.
+    pub joined: Option<String>,
+}
+
+/// A picking drill on screen (dissect, confusables): untrusted text, as for a card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizView {
+    pub deck: String,
+    pub drill: Drill,
+    pub quiz: Quiz,
+    /// Shown once answered: the term's parts, or the look-alikes, with their meanings.
+    pub explained: Vec<(String, String)>,
+    pub location: String,
+    pub waits: [String; 4],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -150,6 +189,11 @@ pub enum Screen {
         counts: Counts,
         /// Typing the answer rather than revealing it.
         typing: Option<Typing>,
+    },
+    /// A picking drill: `quiz` is `None` when nothing is left.
+    Quiz {
+        quiz: Option<Box<QuizView>>,
+        counts: Counts,
     },
     Summary {
         studied: u32,
@@ -194,6 +238,8 @@ pub struct App {
     /// Deck errors, a damaged log, a read-only session.
     pub banner: Vec<String>,
     pub decks: Vec<DeckRow>,
+    /// Each drill's new and due items over all decks (as in `DeckRow`).
+    pub drills: [Option<(u32, u32)>; 3],
     /// Index into `decks`, or `decks.len()` for "all decks".
     pub selected: usize,
     pub today_reviews: u32,
@@ -219,6 +265,7 @@ impl App {
             message: None,
             banner,
             decks,
+            drills: [None; 3],
             selected: 0,
             today_reviews: 0,
             streak: None,
@@ -277,6 +324,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     .then(|| u32::try_from(app.selected).unwrap_or(0));
                 vec![Effect::Study(deck)]
             }
+            a if a.drill().is_some() => {
+                let deck = (app.selected < app.decks.len())
+                    .then(|| u32::try_from(app.selected).unwrap_or(0));
+                a.drill()
+                    .map(|d| vec![Effect::Drill(d, deck)])
+                    .unwrap_or_default()
+            }
             Action::Quit => {
                 app.quit = true;
                 vec![Effect::Quit]
@@ -294,7 +348,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 vec![Effect::Undo]
             }
             _ if card.is_none() => Vec::new(),
-            Action::ToggleTyping if !*revealed => {
+            Action::ToggleTyping
+                if !*revealed && card.as_ref().is_some_and(|c| c.build.is_none()) =>
+            {
                 *typing = match typing {
                     Some(_) => None,
                     None => Some(Typing::default()),
@@ -332,7 +388,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         .as_ref()
                         .map(|c| c.accepted.clone())
                         .unwrap_or_default();
-                    t.checked = Some(crate::study::answer::check(&t.input, &accepted));
+                    let mut checked = crate::study::answer::check(&t.input, &accepted);
+                    // The right parts joined wrongly: named, and worth Hard, not Again.
+                    let typed = crate::study::answer::normalize(&t.input).replace(' ', "");
+                    if checked.verdict != crate::study::answer::Verdict::Correct
+                        && let Some((_, why)) = card
+                            .as_ref()
+                            .and_then(|c| c.build.as_ref())
+                            .and_then(|joins| joins.iter().find(|(w, _)| *w == typed))
+                    {
+                        t.joined = Some(why.clone());
+                        checked.verdict = crate::study::answer::Verdict::Almost;
+                    }
+                    t.checked = Some(checked);
                     *revealed = true;
                     Vec::new()
                 }
@@ -352,6 +420,40 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Action::Suspend => vec![Effect::Suspend],
             Action::Edit => {
                 app.message = card.as_ref().map(|c| format!("defined at {}", c.location));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Screen::Quiz { quiz, .. } => match action {
+            Action::Quit => vec![Effect::Home],
+            Action::Undo => vec![Effect::Undo],
+            _ if quiz.is_none() => Vec::new(),
+            // Picking: 1-9 choose an option, backspace takes the last pick back.
+            Action::Type(c) => {
+                if let (Some(q), Some(k)) = (quiz.as_mut(), c.to_digit(10))
+                    && k >= 1
+                {
+                    q.quiz.pick(k as usize - 1);
+                }
+                Vec::new()
+            }
+            Action::Erase => {
+                if let Some(q) = quiz.as_mut() {
+                    q.quiz.unpick();
+                }
+                Vec::new()
+            }
+            Action::Submit => Vec::new(),
+            // Answered: Enter takes the suggested rating, a grade key overrides it.
+            Action::Reveal => quiz
+                .as_ref()
+                .map(|q| vec![Effect::Grade(q.quiz.suggested().number())])
+                .unwrap_or_default(),
+            a if a.grade().is_some() => vec![Effect::Grade(a.grade().unwrap_or(3))],
+            Action::Skip => vec![Effect::Skip],
+            Action::Suspend => vec![Effect::Suspend],
+            Action::Edit => {
+                app.message = quiz.as_ref().map(|q| format!("defined at {}", q.location));
                 Vec::new()
             }
             _ => Vec::new(),
@@ -420,6 +522,7 @@ pub fn is_typing(app: &App) -> bool {
                 typing: Some(t), ..
             } => t.checked.is_none(),
             Screen::Browse { editing, .. } => *editing,
+            Screen::Quiz { quiz: Some(q), .. } => !q.quiz.finished(),
             _ => false,
         }
 }
@@ -436,6 +539,7 @@ mod tests {
                 new: 20,
                 learning: 0,
                 review: 0,
+                drills: [None; 3],
             }],
             Vec::new(),
         );
@@ -451,6 +555,119 @@ mod tests {
             typing: None,
         };
         app
+    }
+
+    fn quizzing() -> App {
+        use crate::study::drill::{Drill, Question, Quiz};
+        let mut app = studying();
+        let q = |right| Question {
+            prompt: "?".into(),
+            options: vec!["a".into(), "b".into(), "c".into()],
+            right,
+        };
+        app.screen = Screen::Quiz {
+            quiz: Some(Box::new(QuizView {
+                deck: "D".into(),
+                drill: Drill::Confusables,
+                quiz: Quiz {
+                    title: "ileum / ilium".into(),
+                    instructions: String::new(),
+                    questions: vec![q(0), q(2)],
+                    picks: Vec::new(),
+                },
+                explained: Vec::new(),
+                location: "d.toml:3".into(),
+                waits: Default::default(),
+            })),
+            counts: Counts::default(),
+        };
+        app
+    }
+
+    fn picks(app: &App) -> Vec<usize> {
+        match &app.screen {
+            Screen::Quiz { quiz: Some(q), .. } => q.quiz.picks.clone(),
+            _ => panic!("not a quiz"),
+        }
+    }
+
+    #[test]
+    fn home_starts_a_drill_on_the_selected_deck_or_all() {
+        let mut app = studying();
+        app.screen = Screen::Home;
+        assert_eq!(
+            update(&mut app, Action::Dissect),
+            [Effect::Drill(Drill::Dissect, Some(0))]
+        );
+        update(&mut app, Action::Down);
+        assert_eq!(
+            update(&mut app, Action::Build),
+            [Effect::Drill(Drill::Build, None)]
+        );
+        assert_eq!(
+            update(&mut app, Action::Confusables),
+            [Effect::Drill(Drill::Confusables, None)]
+        );
+    }
+
+    #[test]
+    fn a_quiz_takes_digits_as_picks_until_answered_then_grades() {
+        let mut app = quizzing();
+        assert!(is_typing(&app), "digits are picks, not grades");
+        assert!(update(&mut app, Action::Type('3')).is_empty());
+        update(&mut app, Action::Type('x'));
+        update(&mut app, Action::Type('9'));
+        assert_eq!(picks(&app), [2], "only the number of an option picks");
+        update(&mut app, Action::Erase);
+        update(&mut app, Action::Type('1'));
+        assert!(update(&mut app, Action::Submit).is_empty());
+        update(&mut app, Action::Type('1'));
+        assert_eq!(picks(&app), [0, 0]);
+        assert!(!is_typing(&app), "answered: keys are keys again");
+        // One of two right: Hard, taken with Enter; a grade key overrides it.
+        assert_eq!(update(&mut app, Action::Reveal), [Effect::Grade(2)]);
+        assert_eq!(update(&mut app, Action::Easy), [Effect::Grade(4)]);
+        assert_eq!(update(&mut app, Action::Undo), [Effect::Undo]);
+        assert_eq!(update(&mut app, Action::Skip), [Effect::Skip]);
+        update(&mut app, Action::Edit);
+        assert_eq!(app.message.as_deref(), Some("defined at d.toml:3"));
+        assert_eq!(update(&mut app, Action::Quit), [Effect::Home]);
+    }
+
+    #[test]
+    fn the_build_drill_always_types_and_names_a_wrong_join() {
+        let mut app = studying();
+        if let Screen::Study {
+            card: Some(c),
+            typing,
+            ..
+        } = &mut app.screen
+        {
+            c.accepted = vec!["gastroenteritis".into()];
+            c.build = Some(vec![(
+                "gastroenteroitis".into(),
+                "the right parts, joined wrongly".into(),
+            )]);
+            *typing = Some(Typing::default());
+        }
+        update(&mut app, Action::ToggleTyping);
+        assert!(is_typing(&app), "no switching to reveal in the build drill");
+        for c in "Gastro enteroitis".chars() {
+            update(&mut app, Action::Type(c));
+        }
+        update(&mut app, Action::Submit);
+        let Screen::Study {
+            typing: Some(t), ..
+        } = &app.screen
+        else {
+            panic!()
+        };
+        assert_eq!(t.joined.as_deref(), Some("the right parts, joined wrongly"));
+        assert_eq!(
+            t.checked.as_ref().unwrap().verdict,
+            crate::study::answer::Verdict::Almost
+        );
+        assert_eq!(update(&mut app, Action::Reveal), [Effect::Grade(2)]);
     }
 
     #[test]

@@ -39,6 +39,18 @@ pub const DEFAULTS: &[(Action, &[&str], &str)] = &[
         &["q", "esc"],
         "leave (everything is already saved)",
     ),
+    // Last: on a short terminal the help keeps the keys of studying.
+    (
+        Action::Build,
+        &["b"],
+        "drill: build terms from their definitions",
+    ),
+    (
+        Action::Dissect,
+        &["d"],
+        "drill: take terms apart into their parts",
+    ),
+    (Action::Confusables, &["c"], "drill: tell look-alikes apart"),
 ];
 
 /// A key as written in the config: a character, or a name.
@@ -194,6 +206,12 @@ mod tests {
         assert_eq!(map.action(press(KeyCode::Char('j'))), Some(Action::Down));
         assert_eq!(map.action(press(KeyCode::Esc)), Some(Action::Quit));
         assert_eq!(map.action(press(KeyCode::Char('/'))), Some(Action::Browse));
+        assert_eq!(map.action(press(KeyCode::Char('b'))), Some(Action::Build));
+        assert_eq!(map.action(press(KeyCode::Char('d'))), Some(Action::Dissect));
+        assert_eq!(
+            map.action(press(KeyCode::Char('c'))),
+            Some(Action::Confusables)
+        );
         assert_eq!(
             map.action(press(KeyCode::Char('t'))),
             Some(Action::ToggleTyping)

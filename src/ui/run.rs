@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{self, Event, KeyEventKind};
 use foldhash::HashMap;
 
-use super::app::{self, App, CardView, Counts, DeckRow, Effect, Screen, Typing};
+use super::app::{self, App, CardView, Counts, DeckRow, Effect, QuizView, Screen, Typing};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use super::view;
@@ -18,6 +18,7 @@ use crate::commands::Exit;
 use crate::deck::{Caution, Kind};
 use crate::scheduler::{Phase, Rating};
 use crate::settings::Settings;
+use crate::study::drill::{self, Drill};
 use crate::study::progress::{DailyLimits, LiveQueue};
 use crate::study::session::{OpenError, Session};
 
@@ -56,6 +57,8 @@ struct Driver<'s> {
     decks: Option<Vec<u32>>,
     /// Only cards with this tag (`medterm study --tag`).
     tag: Option<String>,
+    /// Studying one drill's items instead of the cards.
+    drill: Option<Drill>,
     queue: Option<LiveQueue>,
     current: Option<u32>,
     shown_at: Instant,
@@ -119,6 +122,30 @@ impl Driver<'_> {
         });
         let now = self.now();
         let waits = self.session.preview(item, now).map(|o| o.wait.short());
+        if it.drill == Some(Drill::Build) {
+            // The definition shown, the term typed; its parts come with the answer.
+            let mut answer = card.front.clone();
+            if !card.variants.is_empty() {
+                answer = format!("{answer} (also {})", card.variants.join(", "));
+            }
+            let mut accepted = vec![card.front.clone()];
+            accepted.extend(card.variants.iter().cloned());
+            return CardView {
+                deck: deck.name.clone(),
+                kind: "build the term".into(),
+                prompt: card.back.clone(),
+                answer,
+                example: card.example.clone(),
+                parts,
+                note: card.note.clone(),
+                location: format!("{}:{}", deck.origin, card.line),
+                waits,
+                accepted,
+                type_by_default: true,
+                build: Some(drill::wrong_joins(&lib.decks.loaded, &lib.index, card)),
+                ..CardView::default()
+            };
+        }
         CardView {
             deck: deck.name.clone(),
             kind: if card.kind == Kind::Other {
@@ -139,7 +166,64 @@ impl Driver<'_> {
             accepted: crate::study::answer::accepted(card, it.reversed),
             // Meaning -> term is best typed: recognising a term is easier than producing it.
             type_by_default: crate::study::answer::types_by_default(deck),
+            build: None,
         }
+    }
+
+    /// A picking drill's questions, drawn afresh for each review of the item (the seed is
+    /// its key and review count).
+    fn quiz_view(&self, item: u32) -> Option<QuizView> {
+        let lib = &self.session.library;
+        let it = &lib.items[item as usize];
+        let deck = lib.deck_of(it);
+        let card = lib.card_of(it);
+        let decks = &lib.decks.loaded;
+        let reps = self.session.progress.states[item as usize].reps;
+        let seed = crate::scheduler::key_seed(&it.key)
+            ^ u64::from(reps).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let (quiz, explained) = match it.drill? {
+            Drill::Dissect => {
+                let quiz = drill::dissect(decks, &lib.index, card, seed)?;
+                let parts = lib.index.parts_of(card)?;
+                let explained = parts
+                    .iter()
+                    .map(|&r| {
+                        let p = drill::card_at(decks, r);
+                        (p.front.clone(), p.back.clone())
+                    })
+                    .chain(std::iter::once((card.front.clone(), card.back.clone())))
+                    .collect();
+                (quiz, explained)
+            }
+            Drill::Confusables => {
+                let group = lib.index.confusables_of(decks, (it.deck, it.card), card);
+                let quiz = drill::confusables(decks, &group, seed)?;
+                let explained = group
+                    .iter()
+                    .map(|&r| {
+                        let c = drill::card_at(decks, r);
+                        let mut meaning = c.back.clone();
+                        if let Some(n) = &c.note {
+                            meaning = format!("{meaning} — {n}");
+                        }
+                        (c.front.clone(), meaning)
+                    })
+                    .collect();
+                (quiz, explained)
+            }
+            Drill::Build => return None,
+        };
+        Some(QuizView {
+            deck: deck.name.clone(),
+            drill: it.drill?,
+            quiz,
+            explained,
+            location: format!("{}:{}", deck.origin, card.line),
+            waits: self
+                .session
+                .preview(item, self.now())
+                .map(|o| o.wait.short()),
+        })
     }
 
     /// The next card and the session's counts.
@@ -147,6 +231,7 @@ impl Driver<'_> {
         let now = self.now();
         if self.queue.as_ref().is_none_or(|q| q.is_stale(now)) {
             let (items, queue) = self.session.queue(
+                self.drill,
                 self.decks.as_deref(),
                 self.tag.as_deref(),
                 &self.limits,
@@ -174,6 +259,13 @@ impl Driver<'_> {
             return;
         }
         self.shown_at = Instant::now();
+        if matches!(self.drill, Some(Drill::Dissect | Drill::Confusables)) {
+            app.screen = Screen::Quiz {
+                quiz: self.current.and_then(|i| self.quiz_view(i)).map(Box::new),
+                counts,
+            };
+            return;
+        }
         let card = self.current.map(|i| Box::new(self.card_view(i)));
         let typing = card
             .as_ref()
@@ -357,6 +449,10 @@ impl Driver<'_> {
     fn show(&mut self, app: &mut App, item: u32) {
         self.current = Some(item);
         self.shown_at = Instant::now();
+        if let Screen::Quiz { quiz, .. } = &mut app.screen {
+            *quiz = self.quiz_view(item).map(Box::new);
+            return;
+        }
         if let Screen::Study {
             card,
             revealed,
@@ -371,6 +467,31 @@ impl Driver<'_> {
         }
     }
 
+    /// Each drill's new and due items in a deck (or all), `None` where it has none.
+    fn drill_counts(&self, deck: Option<u32>, now: DateTime<Utc>) -> [Option<(u32, u32)>; 3] {
+        Drill::ALL.map(|d| {
+            let any = self
+                .session
+                .library
+                .items
+                .iter()
+                .any(|it| it.drill == Some(d) && deck.is_none_or(|x| it.deck == x));
+            any.then(|| {
+                let decks = deck.map(|x| [x]);
+                let (_, queue) = self.session.queue(
+                    Some(d),
+                    decks.as_ref().map(<[u32; 1]>::as_slice),
+                    None,
+                    &self.limits,
+                    now,
+                );
+                let due = queue.review_count
+                    + u32::try_from(queue.learning.len() + queue.ahead.len()).unwrap_or(0);
+                (queue.new_count, due)
+            })
+        })
+    }
+
     fn refresh_home(&mut self, app: &mut App) {
         let now = self.now();
         let lib = &self.session.library;
@@ -378,7 +499,9 @@ impl Driver<'_> {
         let mut rows = Vec::with_capacity(lib.decks.loaded.decks.len());
         for (d, deck) in lib.decks.loaded.decks.iter().enumerate() {
             let d = u32::try_from(d).unwrap_or(u32::MAX);
-            let (items, queue) = self.session.queue(Some(&[d]), None, &self.limits, now);
+            let (items, queue) = self
+                .session
+                .queue(None, Some(&[d]), None, &self.limits, now);
             let learning = queue
                 .learning
                 .iter()
@@ -393,8 +516,10 @@ impl Driver<'_> {
                 new: queue.new_count,
                 learning: u32::try_from(learning).unwrap_or(u32::MAX),
                 review: queue.review_count,
+                drills: self.drill_counts(Some(d), now),
             });
         }
+        app.drills = self.drill_counts(None, now);
         let today = self.session.cfg.clock.day_of(now);
         app.today_reviews = self
             .session
@@ -463,8 +588,19 @@ impl Driver<'_> {
                 self.refresh_home(app);
                 return;
             }
+            Effect::Drill(drill, deck) => {
+                self.queue = None;
+                self.drill = Some(drill);
+                self.decks = deck.map(|d| vec![d]);
+                self.studied = 0;
+                self.correct = 0;
+                self.started = Instant::now();
+                self.next(app);
+                return;
+            }
             Effect::Study(deck) => {
                 self.queue = None;
+                self.drill = None;
                 self.decks = deck.map(|d| vec![d]);
                 self.studied = 0;
                 self.correct = 0;
@@ -538,8 +674,13 @@ fn theme_for(settings: &Settings) -> Theme {
     Theme::named(&settings.config.theme.value, color)
 }
 
-/// Opens the app: on the home screen, or studying `decks` straight away.
-pub fn run(settings: &Settings, study: Option<(&[String], Option<&str>)>) -> anyhow::Result<Exit> {
+/// Opens the app: on the home screen, or studying `decks` straight away (their cards, or
+/// one drill's items).
+pub fn run(
+    settings: &Settings,
+    study: Option<(&[String], Option<&str>)>,
+    drill: Option<Drill>,
+) -> anyhow::Result<Exit> {
     let session = match Session::open(settings, true) {
         Ok(s) => s,
         Err(OpenError::Lock(e)) => {
@@ -587,6 +728,7 @@ pub fn run(settings: &Settings, study: Option<(&[String], Option<&str>)>) -> any
         limits: settings.limits(),
         decks: None,
         tag: None,
+        drill: None,
         queue: None,
         current: None,
         shown_at: Instant::now(),
@@ -599,6 +741,7 @@ pub fn run(settings: &Settings, study: Option<(&[String], Option<&str>)>) -> any
     if study.is_some() {
         driver.decks = decks;
         driver.tag = tag;
+        driver.drill = drill;
         driver.started = Instant::now();
         app.screen = Screen::Study {
             card: None,

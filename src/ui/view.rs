@@ -46,7 +46,7 @@ pub fn render(app: &App, keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>) {
         .collect();
     frame.render_widget(Paragraph::new(lines), banner);
     match &app.screen {
-        Screen::Home => home(app, theme, frame, body),
+        Screen::Home => home(app, keys, theme, frame, body),
         Screen::Study {
             card,
             revealed,
@@ -94,6 +94,13 @@ pub fn render(app: &App, keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>) {
                 body,
             );
         }
+        Screen::Quiz { quiz, counts } => {
+            let title = format!(
+                " new {} · learning {} · review {} ",
+                counts.new, counts.learning, counts.review
+            );
+            quiz_screen(quiz.as_deref(), &title, keys, theme, frame, body);
+        }
         Screen::Browse { .. } => {}
         Screen::Stats { lines, scroll } => {
             let text: Vec<Line<'_>> = lines
@@ -132,13 +139,26 @@ fn footer_hint(app: &App, keys: &Keymap) -> String {
     let k = |a| keys.keys_of(a);
     match app.screen {
         Screen::Home => format!(
-            "{} study · {}/{} move · {} browse · {} stats · {} help · {} quit",
+            "{} study · {}/{}/{} drills · {} browse · {} stats · {} help · {} quit",
             k(A::Reveal),
-            k(A::Up),
-            k(A::Down),
+            k(A::Build),
+            k(A::Dissect),
+            k(A::Confusables),
             k(A::Browse),
             k(A::Stats),
             k(A::Help),
+            k(A::Quit)
+        ),
+        Screen::Quiz {
+            quiz: Some(ref q), ..
+        } if !q.quiz.finished() => "1-9 pick · backspace take back · esc home".to_owned(),
+        Screen::Quiz { .. } => format!(
+            "{} take the suggested grade · {}-{} grade · {} undo · {} skip · {} home",
+            k(A::Reveal),
+            k(A::Again),
+            k(A::Easy),
+            k(A::Undo),
+            k(A::Skip),
             k(A::Quit)
         ),
         Screen::Study {
@@ -176,7 +196,7 @@ fn footer_hint(app: &App, keys: &Keymap) -> String {
     }
 }
 
-fn home(app: &App, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+fn home(app: &App, keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     // The counts keep their columns; the deck names take what is left (borders, the
     // marker and 22 columns of counts).
     let name_w = usize::from(area.width)
@@ -237,6 +257,45 @@ fn home(app: &App, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 if selected { style } else { due_style },
             ),
         ]));
+    }
+    // The drills of the selected deck (or of all).
+    let (drills, of) = match app.decks.get(app.selected) {
+        Some(d) => (d.drills, s(&d.name)),
+        None => (app.drills, "all decks".to_owned()),
+    };
+    if app.drills.iter().any(Option::is_some) {
+        use super::app::Action as A;
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            truncate(
+                &format!("   drills in {of}"),
+                usize::from(area.width.saturating_sub(2)),
+            ),
+            theme.muted,
+        ));
+        let actions = [A::Build, A::Dissect, A::Confusables];
+        for ((d, counts), action) in crate::study::drill::Drill::ALL
+            .iter()
+            .zip(drills)
+            .zip(actions)
+        {
+            let text = match counts {
+                Some((new, due)) => format!(
+                    "   {} {:<22} {new:>5} new {due:>5} due",
+                    keys.keys_of(action),
+                    d.label()
+                ),
+                None => format!("   {} {:<22} none here", keys.keys_of(action), d.label()),
+            };
+            lines.push(Line::styled(
+                truncate(&text, usize::from(area.width.saturating_sub(2))),
+                if counts.is_some() {
+                    theme.base
+                } else {
+                    theme.muted
+                },
+            ));
+        }
     }
     // Keep the selection in view on small terminals.
     let visible = usize::from(area.height.saturating_sub(2));
@@ -361,38 +420,11 @@ fn study(
     }
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
     if revealed {
-        use super::app::Action as A;
-        let labels = [
-            (A::Again, "Again", theme.wrong),
-            (A::Hard, "Hard", theme.due),
-            (A::Good, "Good", theme.correct),
-            (A::Easy, "Easy", theme.accent),
-        ];
         // A checked typed answer preselects its suggested rating: Enter confirms it.
         let suggested = typing
             .and_then(|t| t.checked.as_ref())
             .map(|c| c.verdict.suggested().number());
-        // Below 64 columns the buttons keep their key and wait, not their names.
-        let narrow = buttons.width < 64;
-        let mut spans = Vec::new();
-        for (n, ((action, label, style), wait)) in labels.iter().zip(&card.waits).enumerate() {
-            let chosen = suggested == u8::try_from(n + 1).ok();
-            let (mark, style) = if chosen {
-                ("▸", style.add_modifier(ratatui::style::Modifier::REVERSED))
-            } else {
-                ("", *style)
-            };
-            spans.push(Span::styled(
-                if narrow {
-                    format!("{mark}{} {wait}", keys.keys_of(*action))
-                } else {
-                    format!("{mark}[{}] {label} {wait}", keys.keys_of(*action))
-                },
-                style,
-            ));
-            spans.push(Span::raw("  "));
-        }
-        frame.render_widget(Paragraph::new(Line::from(spans)).centered(), buttons);
+        grade_buttons(&card.waits, suggested, keys, theme, frame, buttons);
     } else if typing.is_some() {
         frame.render_widget(
             Paragraph::new(Line::styled("type the answer, then enter", theme.muted)).centered(),
@@ -411,6 +443,197 @@ fn study(
             buttons,
         );
     }
+}
+
+/// A picking drill: the term or the look-alikes, the questions answered so far with their
+/// marks, the current question's numbered options; once answered, the score, what each
+/// part means and the buttons.
+fn quiz_screen(
+    view: Option<&super::app::QuizView>,
+    counts: &str,
+    keys: &Keymap,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let Some(view) = view else {
+        let text = vec![
+            Line::raw(""),
+            Line::styled("Nothing left to drill today.", theme.title),
+            Line::raw(""),
+            Line::styled("q goes back home", theme.muted),
+        ];
+        frame.render_widget(
+            Paragraph::new(text)
+                .centered()
+                .block(Block::bordered().title(counts.to_owned())),
+            area,
+        );
+        return;
+    };
+    let quiz = &view.quiz;
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(Line::styled(
+            format!(" {} · {} ", s(&view.deck), view.drill.label()),
+            theme.title,
+        ))
+        .title(Line::styled(counts.to_owned(), theme.muted).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [body, buttons] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let mut text = Text::default();
+    let room = usize::from(body.height);
+    // While picking on a short screen, the options come first: the instructions go and the
+    // picks so far share one line.
+    let options = quiz.current().map_or(0, |q| q.options.len());
+    let compact = !quiz.finished() && 4 + quiz.picks.len() + 1 + options > room;
+    text.push_line(Line::styled(s(&quiz.title), theme.title).centered());
+    if !compact {
+        text.push_line(Line::styled(s(&quiz.instructions), theme.muted).centered());
+        text.push_line(Line::raw(""));
+    } else if !quiz.picks.is_empty() {
+        let picked: Vec<String> = quiz
+            .questions
+            .iter()
+            .zip(&quiz.picks)
+            .map(|(q, &p)| s(q.options.get(p).map_or("", String::as_str)))
+            .collect();
+        text.push_line(Line::styled(
+            format!("· {}", picked.join(", ")),
+            theme.muted,
+        ));
+    }
+    // Marked once all are answered: a mark before then would give the answer away to a
+    // pick taken back. Answered, the score comes first; where the screen is short, only the
+    // mistakes are listed.
+    let finished = quiz.finished();
+    let (right, all) = quiz.score();
+    if finished {
+        text.push_line(Line::styled(format!("{right} of {all} right"), theme.title).centered());
+    }
+    let needed = 4 + quiz.questions.len() + view.explained.len();
+    for (q, &p) in quiz.questions.iter().zip(&quiz.picks) {
+        let picked = q.options.get(p).map_or("", String::as_str);
+        let line = if compact {
+            continue;
+        } else if !finished {
+            Line::from(vec![
+                Span::styled("· ", theme.muted),
+                Span::raw(format!("{}: {}", s(&q.prompt), s(picked))),
+            ])
+        } else if p == q.right {
+            if needed > room {
+                continue;
+            }
+            Line::from(vec![
+                Span::styled("✓ ", theme.correct),
+                Span::raw(format!("{}: {}", s(&q.prompt), s(picked))),
+            ])
+        } else {
+            let right = q.options.get(q.right).map_or("", String::as_str);
+            Line::from(vec![
+                Span::styled("✗ ", theme.wrong),
+                Span::raw(format!("{}: ", s(&q.prompt))),
+                Span::styled(
+                    s(picked),
+                    theme
+                        .wrong
+                        .add_modifier(ratatui::style::Modifier::CROSSED_OUT),
+                ),
+                Span::raw(" → "),
+                Span::styled(s(right), theme.correct),
+            ])
+        };
+        text.push_line(line);
+    }
+    if let Some(q) = quiz.current() {
+        text.push_line(Line::styled(format!("{}?", s(&q.prompt)), theme.accent));
+        let labels: Vec<String> = q
+            .options
+            .iter()
+            .enumerate()
+            .map(|(n, o)| format!("{} {}", n + 1, s(o)))
+            .collect();
+        if compact && labels.len() + 3 > room {
+            // Two a line, each in half the width.
+            let half = usize::from(body.width / 2).saturating_sub(1);
+            for pair in labels.chunks(2) {
+                let left = truncate(&pair[0], half);
+                let pad = " ".repeat(half.saturating_sub(crate::text::width(&left)));
+                let right = pair.get(1).map_or(String::new(), |r| truncate(r, half));
+                text.push_line(Line::raw(format!("{left}{pad}  {right}")));
+            }
+        } else {
+            for l in labels {
+                text.push_line(Line::raw(format!("  {l}")));
+            }
+        }
+    } else {
+        text.push_line(Line::raw(""));
+        for (front, meaning) in &view.explained {
+            text.push_line(Line::from(vec![
+                Span::styled(s(front), theme.accent),
+                Span::raw(format!(" = {}", s(meaning))),
+            ]));
+        }
+    }
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
+    if quiz.finished() {
+        grade_buttons(
+            &view.waits,
+            Some(quiz.suggested().number()),
+            keys,
+            theme,
+            frame,
+            buttons,
+        );
+    } else {
+        frame.render_widget(
+            Paragraph::new(Line::styled("press the number of your choice", theme.muted)).centered(),
+            buttons,
+        );
+    }
+}
+
+/// The four grade buttons with their waits; the suggested one marked, for Enter.
+fn grade_buttons(
+    waits: &[String; 4],
+    suggested: Option<u8>,
+    keys: &Keymap,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    use super::app::Action as A;
+    let labels = [
+        (A::Again, "Again", theme.wrong),
+        (A::Hard, "Hard", theme.due),
+        (A::Good, "Good", theme.correct),
+        (A::Easy, "Easy", theme.accent),
+    ];
+    // Below 64 columns the buttons keep their key and wait, not their names.
+    let narrow = area.width < 64;
+    let mut spans = Vec::new();
+    for (n, ((action, label, style), wait)) in labels.iter().zip(waits).enumerate() {
+        let chosen = suggested == u8::try_from(n + 1).ok();
+        let (mark, style) = if chosen {
+            ("▸", style.add_modifier(ratatui::style::Modifier::REVERSED))
+        } else {
+            ("", *style)
+        };
+        spans.push(Span::styled(
+            if narrow {
+                format!("{mark}{} {wait}", keys.keys_of(*action))
+            } else {
+                format!("{mark}[{}] {label} {wait}", keys.keys_of(*action))
+            },
+            style,
+        ));
+        spans.push(Span::raw("  "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).centered(), area);
 }
 
 fn browse(
@@ -499,6 +722,9 @@ fn typed_lines(t: &Typing, theme: &Theme, text: &mut Text<'_>) {
         Verdict::Wrong => ("✗ not quite", theme.wrong),
     };
     text.push_line(Line::styled(mark, style).centered());
+    if let Some(why) = &t.joined {
+        text.push_line(Line::styled(s(why), theme.due).centered());
+    }
     if c.verdict != Verdict::Correct && !c.diff.is_empty() {
         let spans: Vec<Span<'_>> = c
             .diff
@@ -601,6 +827,132 @@ mod tests {
         }
     }
 
+    fn build_card() -> CardView {
+        CardView {
+            kind: "build the term".into(),
+            prompt: "inflammation of the stomach and intestines".into(),
+            answer: "gastroenteritis".into(),
+            accepted: vec!["gastroenteritis".into()],
+            type_by_default: true,
+            build: Some(vec![]),
+            ..card()
+        }
+    }
+
+    /// The dissect drill of "cardiomegaly" with `picks` of its four questions answered:
+    /// the first part right, the second wrong, then both meanings right.
+    fn quizzing(picks: usize) -> App {
+        use crate::study::drill::{Drill, Question, Quiz};
+        let parts = vec![
+            "-megaly".to_owned(),
+            "cardi/o".into(),
+            "-algia".into(),
+            "hepat/o".into(),
+        ];
+        let quiz = Quiz {
+            title: "cardiomegaly".into(),
+            instructions: "pick its parts in order, then what each means".into(),
+            questions: vec![
+                Question {
+                    prompt: "part 1 of 2".into(),
+                    options: parts.clone(),
+                    right: 1,
+                },
+                Question {
+                    prompt: "part 2 of 2".into(),
+                    options: parts,
+                    right: 0,
+                },
+                Question {
+                    prompt: "cardi/o means".into(),
+                    options: vec!["liver".into(), "heart".into(), "stomach".into()],
+                    right: 1,
+                },
+                Question {
+                    prompt: "-megaly means".into(),
+                    options: vec!["pain".into(), "enlargement".into(), "inflammation".into()],
+                    right: 1,
+                },
+            ],
+            picks: [1, 2, 1, 1].into_iter().take(picks).collect(),
+        };
+        let mut app = App::new(vec![], vec![]);
+        app.screen = Screen::Quiz {
+            quiz: Some(Box::new(crate::ui::app::QuizView {
+                deck: "Cardiovascular system".into(),
+                drill: Drill::Dissect,
+                quiz,
+                explained: vec![
+                    ("cardi/o".into(), "heart".into()),
+                    ("-megaly".into(), "enlargement".into()),
+                    ("cardiomegaly".into(), "enlargement of the heart".into()),
+                ],
+                location: "built-in:cardiovascular.toml:88".into(),
+                waits: ["1m".into(), "6m".into(), "10m".into(), "8d".into()],
+            })),
+            counts: Counts {
+                new: 12,
+                learning: 0,
+                review: 3,
+            },
+        };
+        app
+    }
+
+    #[test]
+    fn a_dissect_drill_marks_picks_only_once_all_are_answered() {
+        let picking = draw(&quizzing(2), 80, 24);
+        assert!(picking.contains("· part 1 of 2: cardi/o"));
+        assert!(
+            picking.contains("· part 2 of 2: -algia"),
+            "not marked yet:\n{picking}"
+        );
+        assert!(picking.contains("cardi/o means?"));
+        assert!(picking.contains("2 heart"));
+        assert!(!picking.contains('✗') && !picking.contains('✓'));
+        let done = draw(&quizzing(4), 80, 24);
+        assert!(done.contains("✓ part 1 of 2: cardi/o"));
+        assert!(done.contains("✗ part 2 of 2: -algia → -megaly"));
+        assert!(done.contains("3 of 4 right"));
+        assert!(done.contains("cardiomegaly = enlargement of the heart"));
+        assert!(
+            done.contains("▸[2] Hard 6m"),
+            "partial credit suggests Hard:\n{done}"
+        );
+    }
+
+    #[test]
+    fn home_lists_the_drills_of_the_selected_deck() {
+        let home = App {
+            drills: [Some((20, 2)), Some((18, 0)), Some((3, 1))],
+            ..App::new(
+                vec![DeckRow {
+                    id: "prefixes".into(),
+                    name: "Prefixes".into(),
+                    new: 20,
+                    learning: 0,
+                    review: 0,
+                    drills: [None, None, Some((3, 1))],
+                }],
+                vec![],
+            )
+        };
+        let screen = draw(&home, 80, 24);
+        assert!(screen.contains("drills in Prefixes"));
+        assert!(screen.contains(&format!("b {:<22} none here", "build terms")));
+        assert!(screen.contains("c tell look-alikes apart     3 new     1 due"));
+        let all = draw(
+            &App {
+                selected: 1,
+                ..home
+            },
+            80,
+            24,
+        );
+        assert!(all.contains("drills in all decks"));
+        assert!(all.contains(&format!("b {:<22}    20 new     2 due", "build terms")));
+    }
+
     fn studying(revealed: bool, card: CardView) -> App {
         let mut app = App::new(vec![], vec![]);
         app.screen = Screen::Study {
@@ -641,6 +993,7 @@ mod tests {
             *typing = Some(Typing {
                 input: "gastrenteritiss".into(),
                 checked: Some(checked),
+                joined: None,
             });
         }
         let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
@@ -707,6 +1060,7 @@ mod tests {
         let home = App {
             streak: Some((6, 21)),
             today_reviews: 14,
+            drills: [Some((20, 2)), Some((18, 0)), Some((3, 1))],
             ..App::new(
                 vec![
                     DeckRow {
@@ -715,6 +1069,7 @@ mod tests {
                         new: 20,
                         learning: 2,
                         review: 31,
+                        drills: [None, None, Some((3, 1))],
                     },
                     DeckRow {
                         id: "cardiovascular".into(),
@@ -722,6 +1077,7 @@ mod tests {
                         new: 20,
                         learning: 0,
                         review: 4,
+                        drills: [Some((20, 2)), Some((18, 0)), None],
                     },
                 ],
                 vec!["1 deck error(s): run `medterm check` to see where".into()],
@@ -734,6 +1090,7 @@ mod tests {
             *typing = Some(Typing {
                 input: "gastrenteritis".into(),
                 checked: Some(checked),
+                joined: None,
             });
         }
         let mut long = card();
@@ -780,8 +1137,28 @@ mod tests {
             },
             ..App::new(vec![], vec![])
         };
+        let mut build = studying(true, build_card());
+        if let Screen::Study { typing, .. } = &mut build.screen {
+            *typing = Some(Typing {
+                input: "gastroenteroitis".into(),
+                checked: Some(crate::study::answer::Checked {
+                    verdict: crate::study::answer::Verdict::Almost,
+                    ..crate::study::answer::check("gastroenteroitis", &["gastroenteritis".into()])
+                }),
+                joined: Some("the right parts, joined wrongly: the combining vowel -o- of enter/o is dropped before -itis, which starts with a vowel".into()),
+            });
+        }
+        let home_on_all = App {
+            selected: 2,
+            ..home.clone()
+        };
         for (name, app) in [
             ("home", &home),
+            ("home-all-decks", &home_on_all),
+            ("build", &build),
+            ("dissect-first-pick", &quizzing(0)),
+            ("dissect-picking", &quizzing(2)),
+            ("dissect-answered", &quizzing(4)),
             ("front", &studying(false, card())),
             ("back", &studying(true, card())),
             ("typed-with-typo", &typed),
@@ -812,6 +1189,7 @@ mod tests {
             new: 5,
             learning: 0,
             review: 2,
+            drills: [None; 3],
         }];
         assert!(draw(&app, 60, 14).contains("streak: 4 days (longest 9) · today: 3 reviews"));
         app.decks[0].review = 0;
@@ -896,6 +1274,7 @@ mod tests {
                 new: 20,
                 learning: 0,
                 review: 3,
+                drills: [None; 3],
             }],
             vec!["1 deck error(s): run `medterm check` to see where".into()],
         );
@@ -906,6 +1285,6 @@ mod tests {
         app.help = true;
         let screen = draw(&app, 60, 20);
         assert!(screen.contains("undo the last grade"));
-        assert!(screen.contains("q/esc"));
+        assert!(screen.contains("q/esc"), "{screen}");
     }
 }
