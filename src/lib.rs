@@ -3,6 +3,7 @@
 //! `deck` (and later `scheduler`, `stats`) are pure; `storage` owns files; `study` joins
 //! them for the CLI in `commands` and the TUI.
 
+pub mod authoring;
 pub mod cli;
 pub mod commands;
 pub mod deck;
