@@ -33,7 +33,7 @@ impl InputFormat {
         match self {
             InputFormat::Anki => "an Anki text export",
             InputFormat::Csv => "a table with a header row",
-            InputFormat::Quizlet => "a Quizlet export (term, separator, definition)",
+            InputFormat::Quizlet => "a Quizlet export",
         }
     }
 }
@@ -306,6 +306,8 @@ fn line_col(before: &str) -> (usize, usize) {
 struct Row {
     line: usize,
     cells: HashMap<Column, String>,
+    /// From an Anki cloze note type: no front and back to take.
+    cloze: bool,
 }
 
 impl Row {
@@ -313,6 +315,7 @@ impl Row {
         Row {
             line,
             cells: HashMap::new(),
+            cloze: false,
         }
     }
 
@@ -731,6 +734,19 @@ fn read_anki(src: &SourceText<'_>, options: &ImportOptions) -> Result<Read, Impo
         if let Some(tags) = h.tags_column.and_then(|i| record.get(i)) {
             row.cells.insert(Column::Tags, tags.text.clone());
         }
+        // Anki's "Basic (and reversed card)" studies both ways, as `reverse` does; a cloze
+        // note type has no front and back.
+        let notetype = h
+            .notetype_column
+            .and_then(|i| record.get(i))
+            .map(|f| f.text.as_str())
+            .or(h.notetype.as_deref())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if notetype.contains("and reversed") && !row.cells.contains_key(&Column::Reverse) {
+            row.cells.insert(Column::Reverse, "true".into());
+        }
+        row.cloze = notetype.contains("cloze");
         if let Some(deck) = h.deck_column.and_then(|i| record.get(i)) {
             let deck = deck.text.trim();
             if !deck.is_empty() && !decks.iter().any(|d| d == deck) && decks.len() < 100 {
@@ -1160,7 +1176,7 @@ impl Cards {
         if front.is_empty() {
             return Err("empty front".into());
         }
-        if raw_front.contains("{{c") && raw_front.contains("::") {
+        if row.cloze || (raw_front.contains("{{c") && raw_front.contains("::")) {
             return Err(
                 "a cloze note ({{c1::...}}): medterm cards are a front and a back; write it as a question and its answer"
                     .into(),
@@ -1380,6 +1396,7 @@ mod tests {
             ]
         );
         assert_eq!(i.deck.cards[1].tags, ["renal", "urinary"]);
+        assert_eq!(i.deck.cards[0].reverse, None);
         assert_eq!(i.deck.name, "Cardio");
         assert!(i.notes.iter().any(|n| n.message.contains("2 Anki decks")));
     }
@@ -1411,6 +1428,18 @@ mod tests {
         assert_eq!(d.line, Some(2));
         let d = fail(b"#html:maybe\na\tb\n");
         assert!(d.message.contains("true or false"));
+    }
+
+    #[test]
+    fn anki_note_types_give_reverse_and_cloze() {
+        let i = run("#separator:tab\n#html:false\n#notetype column:1\n\
+             Basic (and reversed card)\tcardi/o\theart\n\
+             Cloze\tThe heart\tcardio\n");
+        assert_eq!(i.deck.cards.len(), 1);
+        assert_eq!(i.deck.cards[0].reverse, Some(true));
+        assert!(i.skipped[0].reason.starts_with("a cloze note"));
+        let all = run("#separator:tab\n#notetype:Basic (and reversed card)\na\tb\n");
+        assert_eq!(all.deck.cards[0].reverse, Some(true));
     }
 
     #[test]
