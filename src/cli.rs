@@ -79,10 +79,35 @@ pub enum Command {
     #[command(subcommand)]
     History(HistoryCommand),
     /// Start a deck of your own: a starter file with every field explained
+    ///
+    /// Writes DECK_ID.toml into your decks folder: every deck and card field explained in a
+    /// comment, and two example cards. Edit it in any editor, run `medterm check`, then
+    /// `medterm study DECK_ID`. An existing file is never overwritten.
     New(NewArgs),
     /// Turn an Anki, CSV/TSV or Quizlet export into a deck
+    ///
+    /// Reads:
+    ///
+    /// - Anki: File > Export > "Notes in Plain Text" (.txt). Its #separator:, #html:,
+    ///   #columns:, #tags column:, #deck: and #notetype: lines are followed.
+    ///
+    /// - A CSV or TSV table whose first row names the columns: front, back, and any of tags
+    ///   (separated by spaces), id, kind, answers, variants, parts, confused_with (lists:
+    ///   entries separated by |), example, note, reverse, caution, instead.
+    ///
+    /// - Quizlet: Export, one card a line, term and definition separated by a tab, a comma
+    ///   or --separator.
+    ///
+    /// HTML becomes plain text; ids come from the fronts; duplicates and cards without a
+    /// front or a back are skipped and listed with their lines. The deck goes into your
+    /// decks folder (or -o) and never replaces a file. A file that cannot be read is
+    /// reported with its line and column, and nothing is written.
     Import(ImportArgs),
     /// Write a deck as a TSV or CSV table, which `medterm import` reads back
+    ///
+    /// The first row names the columns (front, back, tags, id, and the other fields the
+    /// cards use); lists are separated by " | ". Goes to standard output, or to -o FILE
+    /// (never replacing one).
     Export(ExportArgs),
     /// Study from standard input, one command a line: 1-4 [MS] grade the first card,
     /// u undoes, s skips, ! suspends, q quits (for scripts and tests)
@@ -211,11 +236,6 @@ pub struct DecksArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(
-    long_about = "Write a starter deck into your decks folder: every field explained in a comment, \
-                  two example cards. Edit it in any editor, run `medterm check`, then study it. \
-                  An existing file is never overwritten."
-)]
 pub struct NewArgs {
     /// The deck's id: lower-case letters, digits and `-`, such as cardio-basics; the file is
     /// DECK_ID.toml in your decks folder
@@ -228,18 +248,6 @@ pub struct NewArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(long_about = "Turn another program's cards into a deck file:\n\
-  - Anki: File > Export > \"Notes in Plain Text\" (.txt); its #separator:, #html:, \
-    #columns:, #tags column:, #deck: and #notetype: lines are followed.\n\
-  - A CSV or TSV table whose first row names the columns: front, back, and any of tags \
-    (separated by spaces), id, kind, answers, variants, parts, confused_with (lists: \
-    entries separated by |), example, note, reverse, caution, instead.\n\
-  - Quizlet: Export, one card a line, term and definition separated by a tab, a comma or \
-    --separator.\n\n\
-HTML becomes plain text; ids come from the fronts; duplicates and cards without a front or \
-a back are skipped and listed. The deck goes to your decks folder (or -o) and never \
-replaces a file. A file that cannot be read is reported with its line, and nothing is \
-written.")]
 pub struct ImportArgs {
     /// The file to import
     #[arg(value_name = "FILE")]

@@ -4,7 +4,7 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use crate::authoring::{self, ImportError, ImportOptions, InputFormat};
+use crate::authoring::{self, ImportError, ImportOptions, Imported, InputFormat};
 use crate::cli::{ImportArgs, ImportFormat, YesNo};
 use crate::deck::MAX_DECK_BYTES;
 use crate::settings::Settings;
@@ -75,46 +75,10 @@ pub fn run(settings: &Settings, args: &ImportArgs) -> anyhow::Result<Exit> {
         }
     };
     let deck = &imported.deck;
-
     let mut out = Out::stdout();
-    out.line(&format!(
-        "read {file} as {} ({}-separated{})",
-        imported.format.describe(),
-        imported.separator,
-        if imported.html { ", HTML" } else { "" }
-    ))?;
-    let skipped = &imported.skipped;
-    let cards = deck.cards.len();
-    out.line(&format!(
-        "converted {cards} card{}, skipped {}{}",
-        if cards == 1 { "" } else { "s" },
-        skipped.len(),
-        if skipped.is_empty() { "" } else { ":" }
-    ))?;
-    for s in skipped.iter().take(LIST_AT_MOST) {
-        out.line(&format!(
-            "  {file}:{}: {}",
-            s.line,
-            text::sanitize(&s.reason)
-        ))?;
-    }
-    if skipped.len() > LIST_AT_MOST {
-        out.line(&format!("  ... and {} more", skipped.len() - LIST_AT_MOST))?;
-    }
-    for n in imported.notes.iter().take(LIST_AT_MOST) {
-        let at = n.line.map_or(String::new(), |l| format!("{file}:{l}: "));
-        out.line(&format!("note: {at}{}", text::sanitize(&n.message)))?;
-    }
-    if imported.notes.len() > LIST_AT_MOST {
-        out.line(&format!(
-            "note: ... and {} more",
-            imported.notes.len() - LIST_AT_MOST
-        ))?;
-    }
-    out.flush()?;
-
     if deck.cards.is_empty() {
-        let why = if skipped.is_empty() {
+        report(&mut out, &file, &imported)?;
+        let why = if imported.skipped.is_empty() {
             ": the file holds no card (only a header, or nothing)"
         } else {
             ": every card was skipped"
@@ -133,6 +97,17 @@ pub fn run(settings: &Settings, args: &ImportArgs) -> anyhow::Result<Exit> {
         .output
         .clone()
         .unwrap_or_else(|| decks_dir.join(format!("{}.toml", deck.id)));
+    if path.exists() {
+        eprintln!(
+            "medterm: error: {} already exists; nothing was written",
+            shown(&path)
+        );
+        eprintln!("  = help: choose another file with -o, or another id with --deck-id");
+        return Ok(Exit::BadInput);
+    }
+    report(&mut out, &file, &imported)?;
+    let cards = deck.cards.len();
+
     let comment = [
         format!(
             "Imported by `medterm import` from {} ({}).",
@@ -183,6 +158,45 @@ pub fn run(settings: &Settings, args: &ImportArgs) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::Ok)
+}
+
+/// What was read as what, converted, skipped (and why) and changed.
+fn report(out: &mut Out, file: &str, imported: &Imported) -> std::io::Result<()> {
+    out.line(&format!(
+        "read {file} as {} ({}-separated{})",
+        imported.format.describe(),
+        imported.separator,
+        if imported.html { ", HTML" } else { "" }
+    ))?;
+    let skipped = &imported.skipped;
+    let cards = imported.deck.cards.len();
+    out.line(&format!(
+        "converted {cards} card{}, skipped {}{}",
+        if cards == 1 { "" } else { "s" },
+        skipped.len(),
+        if skipped.is_empty() { "" } else { ":" }
+    ))?;
+    for s in skipped.iter().take(LIST_AT_MOST) {
+        out.line(&format!(
+            "  {file}:{}: {}",
+            s.line,
+            text::sanitize(&s.reason)
+        ))?;
+    }
+    if skipped.len() > LIST_AT_MOST {
+        out.line(&format!("  ... and {} more", skipped.len() - LIST_AT_MOST))?;
+    }
+    for n in imported.notes.iter().take(LIST_AT_MOST) {
+        let at = n.line.map_or(String::new(), |l| format!("{file}:{l}: "));
+        out.line(&format!("note: {at}{}", text::sanitize(&n.message)))?;
+    }
+    if imported.notes.len() > LIST_AT_MOST {
+        out.line(&format!(
+            "note: ... and {} more",
+            imported.notes.len() - LIST_AT_MOST
+        ))?;
+    }
+    out.flush()
 }
 
 /// The file's bytes, or its length when it is over the deck size limit.
