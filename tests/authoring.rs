@@ -530,3 +530,93 @@ fn help_names_the_authoring_commands() {
     assert!(import.contains("Notes in Plain Text"));
     assert!(import.contains("--card-separator"));
 }
+
+mod props {
+    use super::*;
+    use medterm::authoring::InputFormat;
+    use proptest::prelude::*;
+
+    /// Text made of what makes these formats hard: separators, quotes, line ends, markup.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("\t"),
+                Just(","),
+                Just(";"),
+                Just("\""),
+                Just("\n"),
+                Just("\r\n"),
+                Just("#"),
+                Just("#separator:tab\n"),
+                Just("#html:true\n"),
+                Just("#tags column:3\n"),
+                Just("front,back,tags\n"),
+                Just("<br>"),
+                Just("<b>"),
+                Just("&amp;"),
+                Just("&#x3bc;"),
+                Just("[sound:a.mp3]"),
+                Just("{{c1::"),
+                Just("|"),
+                Just("\\"),
+                Just("\u{feff}"),
+                Just("\u{200b}"),
+                Just("\u{1b}"),
+                Just("µ"),
+                Just("gastr/o"),
+                Just("heart"),
+                Just(" "),
+            ],
+            0..60,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(384))]
+
+        /// Any input either is refused with a located error, or gives a deck whose TOML
+        /// loads back as exactly that deck.
+        #[test]
+        fn any_input_imports_to_a_deck_that_reads_back_or_is_refused(
+            text in tricky_text(),
+            format in prop_oneof![
+                Just(None),
+                Just(Some(InputFormat::Anki)),
+                Just(Some(InputFormat::Csv)),
+                Just(Some(InputFormat::Quizlet)),
+            ],
+        ) {
+            let options = ImportOptions {
+                format,
+                separator: (format == Some(InputFormat::Quizlet)).then(|| "tab".to_owned()),
+                ..ImportOptions::default()
+            };
+            match authoring::import("fuzz.txt", text.as_bytes(), &options) {
+                Ok(imported) => {
+                    let toml = authoring::deck_to_toml(&imported.deck, &["a comment".into()]);
+                    prop_assert_eq!(authoring::writer::reads_back(&imported.deck, &toml), Ok(()));
+                    // Export and import again: the same cards.
+                    let table = authoring::to_table(&imported.deck, TableFormat::Tsv);
+                    let again = authoring::import(
+                        "again.tsv",
+                        table.as_bytes(),
+                        &ImportOptions { html: Some(false), ..ImportOptions::default() },
+                    )
+                    .unwrap();
+                    prop_assert_eq!(cards_without_lines(&again.deck), cards_without_lines(&imported.deck));
+                }
+                Err(authoring::ImportError::File(d)) => {
+                    prop_assert_eq!(d.path.as_str(), "fuzz.txt");
+                    let _ = d.render();
+                }
+                Err(authoring::ImportError::Usage(_)) => {}
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
+            let _ = authoring::import("fuzz.txt", &bytes, &ImportOptions::default());
+        }
+    }
+}

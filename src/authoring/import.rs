@@ -886,25 +886,25 @@ fn read_quizlet(src: &SourceText<'_>, options: &ImportOptions) -> Result<Read, I
     if card_sep.is_empty() {
         return Err(ImportError::Usage("the card separator is empty".into()));
     }
+    // Each card's text and where it starts; an empty one for an empty line.
     let mut chunks: Vec<(usize, &str)> = Vec::new();
     let mut offset = 0;
     for chunk in src.text.split(card_sep.as_str()) {
         let lead = chunk.len() - chunk.trim_start().len();
-        if !chunk.trim().is_empty() {
-            chunks.push((offset + lead, chunk.trim_matches('\n')));
-        }
+        chunks.push((offset + lead, chunk.trim_matches('\n')));
         offset += chunk.len() + card_sep.len();
     }
+    let cards = || chunks.iter().filter(|(_, c)| !c.trim().is_empty());
     let sep = match &options.separator {
         Some(s) => parse_separator(s),
         None => {
-            let every = |s: &str| chunks.iter().all(|(_, c)| c.contains(s));
-            if chunks.iter().any(|(_, c)| c.contains('\t')) {
+            let every = |s: &str| cards().all(|(_, c)| c.contains(s));
+            if cards().any(|(_, c)| c.contains('\t')) {
                 "\t".to_owned()
             } else if let Some(s) = [",", " - ", ";"].into_iter().find(|s| every(s)) {
                 s.to_owned()
             } else {
-                let at = chunks.first().map_or(0, |(o, _)| *o);
+                let at = cards().next().map_or(0, |(o, _)| *o);
                 return Err(ImportError::File(Box::new(
                     src.diag(
                         at..at,
@@ -921,12 +921,30 @@ fn read_quizlet(src: &SourceText<'_>, options: &ImportOptions) -> Result<Read, I
     if sep.is_empty() {
         return Err(ImportError::Usage("the separator is empty".into()));
     }
-    let mut rows = Vec::with_capacity(chunks.len());
+    let mut rows: Vec<Row> = Vec::with_capacity(chunks.len());
     let mut skipped = Vec::new();
     let mut extra = (0, None);
-    for (at, chunk) in chunks {
+    let mut joined = (0, None);
+    // The card on the line before, which a line without a separator continues: Quizlet
+    // writes a definition's line breaks as they are.
+    let mut open: Option<usize> = None;
+    for &(at, chunk) in &chunks {
         let line = src.line_of(at);
+        if chunk.trim().is_empty() {
+            open = None;
+            continue;
+        }
         let Some((term, definition)) = chunk.split_once(sep.as_str()) else {
+            if card_sep == "\n"
+                && let Some(row) = open.and_then(|i| rows.get_mut(i))
+                && let Some(back) = row.cells.get_mut(&Column::Back)
+            {
+                back.push('\n');
+                back.push_str(chunk);
+                joined.0 += 1;
+                joined.1.get_or_insert(line);
+                continue;
+            }
             skipped.push(Skipped {
                 line,
                 reason: format!(
@@ -943,9 +961,20 @@ fn read_quizlet(src: &SourceText<'_>, options: &ImportOptions) -> Result<Read, I
         let mut row = Row::new(line);
         row.cells.insert(Column::Front, term.to_owned());
         row.cells.insert(Column::Back, definition.to_owned());
+        open = Some(rows.len());
         rows.push(row);
     }
     let mut notes = Vec::new();
+    if joined.0 > 0 {
+        notes.push(Note {
+            line: joined.1,
+            message: format!(
+                "{} line(s) without a {} were added to the definition on the line before (Quizlet keeps a definition's line breaks)",
+                joined.0,
+                separator_name(&sep)
+            ),
+        });
+    }
     if extra.0 > 0 {
         notes.push(Note {
             line: extra.1,
@@ -1560,6 +1589,21 @@ mod tests {
             ]
         );
         assert_eq!(custom.deck.cards[1].line, 2);
+    }
+
+    #[test]
+    fn a_quizlet_line_without_a_separator_continues_the_definition_above() {
+        let i = run("brady-\tslow\nas in bradycardia\ntachy-\tfast\n\nstray line\n");
+        assert_eq!(
+            pairs(&i),
+            [
+                ("brady", "brady-", "slow\nas in bradycardia"),
+                ("tachy", "tachy-", "fast")
+            ]
+        );
+        assert_eq!(i.skipped.len(), 1);
+        assert_eq!(i.skipped[0].line, 5);
+        assert!(i.notes.iter().any(|n| n.line == Some(2)));
     }
 
     #[test]

@@ -89,7 +89,17 @@ pub fn run(settings: &Settings, args: &ImportArgs) -> anyhow::Result<Exit> {
     let set = DeckSet::load(&settings.data_dir, &settings.extra_decks);
     if let Some(taken) = id_taken(&set, &deck.id) {
         eprintln!("medterm: error: {taken}; nothing was written");
-        eprintln!("  = help: give the new deck another id with --deck-id");
+        let builtin = set
+            .loaded
+            .deck(&deck.id)
+            .is_some_and(|d| d.origin.is_builtin());
+        if builtin {
+            eprintln!("  = help: give the new deck another id with --deck-id");
+        } else {
+            eprintln!(
+                "  = help: give the new deck another id with --deck-id; or, to replace that deck, delete its file and import again (progress follows the card ids, and the same fronts give the same ids)"
+            );
+        }
         return Ok(Exit::BadInput);
     }
     let decks_dir = settings.data_dir.decks_dir();
