@@ -373,6 +373,12 @@ pub fn import(path: &str, bytes: &[u8], options: &ImportOptions) -> Result<Impor
         .file_stem()
         .map_or_else(|| file_name.clone(), |n| n.to_string_lossy().into_owned());
     let id = match &options.deck_id {
+        Some(id) if !is_valid_id(id) => {
+            return Err(ImportError::Usage(format!(
+                "\"{}\" is not a deck id: use lower-case letters a-z, digits and `-`",
+                text::sanitize(id)
+            )));
+        }
         Some(id) => id.clone(),
         None => {
             if derive_id(&stem).is_empty() {
