@@ -81,6 +81,37 @@ pub enum Command {
     /// Word-part drills: build terms from definitions, take terms apart, tell look-alikes
     /// apart (each drill item is scheduled like a card)
     Drill(DrillArgs),
+    /// Start a deck of your own: a starter file with every field explained
+    ///
+    /// Writes DECK_ID.toml into your decks folder: every deck and card field explained in a
+    /// comment, and two example cards. Edit it in any editor, run `medterm check`, then
+    /// `medterm study DECK_ID`. An existing file is never overwritten.
+    New(NewArgs),
+    /// Turn an Anki, CSV/TSV or Quizlet export into a deck
+    ///
+    /// Reads:
+    ///
+    /// - Anki: File > Export > "Notes in Plain Text" (.txt). Its #separator:, #html:,
+    ///   #columns:, #tags column:, #deck: and #notetype: lines are followed.
+    ///
+    /// - A CSV or TSV table whose first row names the columns: front, back, and any of tags
+    ///   (separated by spaces), id, kind, answers, variants, parts, confused_with (lists:
+    ///   entries separated by |), example, note, reverse, caution, instead.
+    ///
+    /// - Quizlet: Export, one card a line, term and definition separated by a tab, a comma
+    ///   or --separator.
+    ///
+    /// HTML becomes plain text; ids come from the fronts; duplicates and cards without a
+    /// front or a back are skipped and listed with their lines. The deck goes into your
+    /// decks folder (or -o) and never replaces a file. A file that cannot be read is
+    /// reported with its line and column, and nothing is written.
+    Import(ImportArgs),
+    /// Write a deck as a TSV or CSV table, which `medterm import` reads back
+    ///
+    /// The first row names the columns (front, back, tags, id, and the other fields the
+    /// cards use); lists are separated by " | ". Goes to standard output, or to -o FILE
+    /// (never replacing one).
+    Export(ExportArgs),
     /// Study from standard input, one command a line: 1-4 [MS] grade the first card,
     /// u undoes, s skips, ! suspends, q quits (for scripts and tests)
     #[command(hide = true)]
@@ -224,4 +255,92 @@ pub struct DecksArgs {
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The deck's id: lower-case letters, digits and `-`, such as cardio-basics; the file is
+    /// DECK_ID.toml in your decks folder
+    #[arg(value_name = "DECK_ID")]
+    pub deck_id: String,
+
+    /// The deck's title [default: from the id]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The new deck's id [default: from the file name]
+    #[arg(long, value_name = "ID")]
+    pub deck_id: Option<String>,
+
+    /// The new deck's title [default: Anki's deck name, else the file name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Where to write the deck [default: DECK_ID.toml in your decks folder]
+    #[arg(short = 'o', long = "output", value_name = "OUT.toml")]
+    pub output: Option<PathBuf>,
+
+    /// What the file is [default: told from the file]
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
+
+    /// Between term and definition (or columns): tab, comma, semicolon, pipe, space, colon,
+    /// or the text itself, such as ' - ' [default: told from the file]
+    #[arg(long, value_name = "SEP")]
+    pub separator: Option<String>,
+
+    /// Between cards in a Quizlet export: newline, semicolon, or the text itself
+    /// [default: newline]
+    #[arg(long, value_name = "SEP")]
+    pub card_separator: Option<String>,
+
+    /// Whether the fields are HTML [default: the file's #html: line, else told from the text]
+    #[arg(long, value_enum)]
+    pub html: Option<YesNo>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// Anki's "Notes in Plain Text" export
+    Anki,
+    /// A CSV or TSV table with a header row
+    Csv,
+    /// Quizlet's export: term, separator, definition
+    Quizlet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum YesNo {
+    Yes,
+    No,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The deck to export (`medterm decks` lists them)
+    #[arg(value_name = "DECK_ID")]
+    pub deck_id: String,
+
+    /// Table format
+    #[arg(long, value_enum, default_value_t = TableFormatArg::Tsv)]
+    pub format: TableFormatArg,
+
+    /// Write to this file instead of standard output (never replaces one)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormatArg {
+    /// Tab-separated: opens in Anki and spreadsheets; commas in text need no quotes
+    Tsv,
+    /// Comma-separated
+    Csv,
 }

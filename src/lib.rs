@@ -3,6 +3,7 @@
 //! `deck` (and later `scheduler`, `stats`) are pure; `storage` owns files; `study` joins
 //! them for the CLI in `commands` and the TUI.
 
+pub mod authoring;
 pub mod cli;
 pub mod commands;
 pub mod deck;
@@ -62,6 +63,9 @@ fn run(cli: &cli::Cli) -> anyhow::Result<Exit> {
         Some(cli::Command::Optimize(args)) => commands::optimize::run(&settings, args),
         Some(cli::Command::Stats(args)) => commands::stats::run(&settings, args),
         Some(cli::Command::History(cmd)) => commands::history::run(&settings, cmd),
+        Some(cli::Command::New(args)) => commands::new::run(&settings, args),
+        Some(cli::Command::Import(args)) => commands::import::run(&settings, args),
+        Some(cli::Command::Export(args)) => commands::export::run(&settings, args),
         Some(cli::Command::Script(args)) => {
             commands::script::run(&settings, args, cli.global.now.is_some())
         }

@@ -3,7 +3,10 @@
 pub mod check;
 pub mod decks;
 pub mod due;
+pub mod export;
 pub mod history;
+pub mod import;
+pub mod new;
 pub mod optimize;
 pub mod replay;
 pub mod script;
