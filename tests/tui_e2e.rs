@@ -236,3 +236,43 @@ fn the_build_drill_takes_a_wrongly_joined_term_as_hard() {
     assert_eq!(log[0]["card"], "t:cardiomegaly:build");
     assert_eq!(log[0]["rating"], 2);
 }
+
+#[test]
+fn an_edited_deck_is_reloaded_while_studying_and_the_session_goes_on() {
+    let home = tempfile::tempdir().unwrap();
+    let deck = home.path().join("tiny.toml");
+    let card = |id: &str, front: &str, back: &str| {
+        format!("[[card]]\nid = \"{id}\"\nfront = \"{front}\"\nback = \"{back}\"\n\n")
+    };
+    let head = "[deck]\nid = \"t\"\nname = \"Tiny\"\n\n";
+    let a = card("a", "cardi/o", "heart");
+    let z = card("z", "-itis", "inflammation");
+    std::fs::write(&deck, format!("{head}{a}{z}")).unwrap();
+    let mut p = app(
+        home.path(),
+        &["--deck", deck.to_str().unwrap(), "study", "t"],
+    );
+    p.exp_string("cardi/o").unwrap();
+    keys(&mut p, " 4");
+    wait_for_events(home.path(), 1);
+    // Now a new card and a broken one (no back): the banner names the error, the
+    // session goes on with the card on screen, and the new card comes up after it.
+    let b = card("b", "gastr/o", "stomach");
+    std::fs::write(
+        &deck,
+        format!("{head}{a}{z}{b}[[card]]\nid = \"x\"\nfront = \"nephr/o\"\n"),
+    )
+    .unwrap();
+    p.exp_string("deck error(s)").unwrap();
+    keys(&mut p, " 3");
+    wait_for_events(home.path(), 2);
+    keys(&mut p, " 3");
+    wait_for_events(home.path(), 3);
+    keys(&mut p, "\x03");
+    p.exp_eof().unwrap();
+    let cards: Vec<String> = reviews(home.path())
+        .iter()
+        .map(|e| e["card"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(cards, ["t:a", "t:z", "t:b"]);
+}

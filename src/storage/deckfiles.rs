@@ -73,6 +73,31 @@ fn read_bounded(path: &Path) -> io::Result<Result<Vec<u8>, u64>> {
     Ok(Ok(bytes))
 }
 
+/// What the deck files at `paths` look like now, without reading them: each file's path,
+/// size and modification time. Two equal stamps mean nothing to reload.
+pub type Stamp = Vec<(PathBuf, u64, Option<std::time::SystemTime>)>;
+
+pub fn stamp(paths: &[PathBuf]) -> Stamp {
+    let mut files = Vec::new();
+    let mut ignored = Vec::new();
+    for path in paths {
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => toml_files(path, &mut files, &mut ignored, 0),
+            Ok(_) => files.push(path.clone()),
+            Err(_) => {}
+        }
+    }
+    files
+        .into_iter()
+        .map(|f| {
+            let meta = fs::metadata(&f).ok();
+            let len = meta.as_ref().map_or(0, fs::Metadata::len);
+            let modified = meta.and_then(|m| m.modified().ok());
+            (f, len, modified)
+        })
+        .collect()
+}
+
 /// Reads the deck files at `paths` (files or folders). With `missing_ok`, a path that does
 /// not exist is simply empty (the user decks folder before the first deck is written).
 pub fn read_paths(paths: &[PathBuf], missing_ok: bool) -> ReadDecks {

@@ -23,6 +23,32 @@ pub struct DeckSet {
 }
 
 impl DeckSet {
+    /// The stamp of the deck files `load` reads (the built-in ones never change).
+    pub fn stamp(data_dir: &DataDir, extra: &[PathBuf]) -> deckfiles::Stamp {
+        let mut paths = vec![data_dir.decks_dir()];
+        paths.extend(extra.iter().cloned());
+        deckfiles::stamp(&paths)
+    }
+
+    /// One line for the banner when some deck has errors: how many, and the first.
+    pub fn error_line(&self) -> Option<String> {
+        let errors = self.loaded.error_count() + self.unreadable.len();
+        let first = self
+            .unreadable
+            .iter()
+            .chain(self.loaded.diagnostics.iter().filter(|d| d.is_error()))
+            .next()?;
+        let place = match (first.line, first.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", first.path),
+            (Some(l), None) => format!("{}:{l}", first.path),
+            _ => first.path.clone(),
+        };
+        Some(format!(
+            "{errors} deck error(s), first {place}: {}; run `medterm check` to see all",
+            first.message
+        ))
+    }
+
     pub fn load(data_dir: &DataDir, extra: &[PathBuf]) -> DeckSet {
         let mut sources = deck::builtin_sources();
         let user = deckfiles::read_paths(&[data_dir.decks_dir()], true);
@@ -45,5 +71,70 @@ impl DeckSet {
         let mut loaded = deck::load(&sources);
         loaded.diagnostics.extend(rejected);
         DeckSet { loaded, unreadable }
+    }
+}
+
+/// Notices edited deck files, debounced: a change counts once the files have looked the
+/// same for `DEBOUNCE` (an editor's save is often a write, a rename and a touch).
+#[derive(Debug)]
+pub struct DeckWatch {
+    loaded: deckfiles::Stamp,
+    seen: Option<(deckfiles::Stamp, std::time::Instant)>,
+}
+
+impl DeckWatch {
+    pub const DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(300);
+
+    /// Watching from the files as they were when the decks were loaded.
+    pub fn new(loaded: deckfiles::Stamp) -> DeckWatch {
+        DeckWatch { loaded, seen: None }
+    }
+
+    /// Given how the files look `now`: whether to reload. Once it says so, the new look is
+    /// the loaded one.
+    pub fn changed(&mut self, stamp: deckfiles::Stamp, now: std::time::Instant) -> bool {
+        if stamp == self.loaded {
+            self.seen = None;
+            return false;
+        }
+        match &self.seen {
+            Some((s, since)) if *s == stamp && now.duration_since(*since) >= Self::DEBOUNCE => {
+                self.loaded = stamp;
+                self.seen = None;
+                true
+            }
+            Some((s, _)) if *s == stamp => false,
+            _ => {
+                self.seen = Some((stamp, now));
+                false
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn stamp(len: u64) -> deckfiles::Stamp {
+        vec![("d.toml".into(), len, None)]
+    }
+
+    #[test]
+    fn a_change_is_reloaded_once_the_files_have_settled() {
+        let t0 = Instant::now();
+        let at = |ms| t0 + Duration::from_millis(ms);
+        let mut w = DeckWatch::new(stamp(10));
+        assert!(!w.changed(stamp(10), at(0)));
+        assert!(!w.changed(stamp(11), at(100)), "just changed: wait");
+        assert!(!w.changed(stamp(12), at(300)), "still changing");
+        assert!(!w.changed(stamp(12), at(500)), "settled for 200 ms only");
+        assert!(w.changed(stamp(12), at(650)));
+        assert!(!w.changed(stamp(12), at(2000)), "reloaded once");
+        // Changed and changed back before it settled: nothing to do.
+        assert!(!w.changed(stamp(13), at(2100)));
+        assert!(!w.changed(stamp(12), at(2600)));
+        assert!(!w.changed(stamp(12), at(3000)));
     }
 }

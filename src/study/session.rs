@@ -291,6 +291,60 @@ impl Session {
         Ok(done.item)
     }
 
+    /// Takes in reloaded decks: every card keeps its progress by key (a card changed, moved
+    /// or put back keeps it; a new one starts new), and the undo history follows its cards.
+    /// Nothing is read from or written to the logs.
+    pub fn reload(&mut self, decks: DeckSet) {
+        let mut by_key: foldhash::HashMap<String, CardState> = self
+            .library
+            .items
+            .iter()
+            .map(|i| i.key.clone())
+            .zip(std::mem::take(&mut self.progress.states))
+            .chain(std::mem::take(&mut self.progress.unknown))
+            .collect();
+        let old_keys: Vec<String> = self.library.items.iter().map(|i| i.key.clone()).collect();
+        let library = Library::new(decks);
+        let states: Vec<CardState> = library
+            .items
+            .iter()
+            .map(|i| by_key.remove(&i.key).unwrap_or_default())
+            .collect();
+        let mut unknown: Vec<(String, CardState)> = by_key.into_iter().collect();
+        unknown.sort_by(|a, b| a.0.cmp(&b.0));
+        self.progress.unknown_cards = unknown.len();
+        self.progress.unknown = unknown;
+        self.progress.states = states;
+        let new_index: foldhash::HashMap<&str, u32> = library
+            .items
+            .iter()
+            .enumerate()
+            .map(|(n, i)| (i.key.as_str(), u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect();
+        self.undo_stack.retain_mut(|d| {
+            match old_keys
+                .get(d.item as usize)
+                .and_then(|k| new_index.get(k.as_str()))
+            {
+                Some(&n) => {
+                    d.item = n;
+                    true
+                }
+                None => false,
+            }
+        });
+        self.library = library;
+    }
+
+    /// The item with this key, if the loaded decks have it.
+    pub fn item_of(&self, key: &str) -> Option<u32> {
+        self.library
+            .items
+            .iter()
+            .position(|i| i.key == key)
+            .and_then(|n| u32::try_from(n).ok())
+    }
+
     /// `item`'s answers, oldest first: time, rating, time taken in ms. Read from the logs.
     pub fn answers_of(&self, item: u32) -> std::io::Result<Vec<(DateTime<Utc>, Rating, u32)>> {
         let key = &self.library.items[item as usize].key;

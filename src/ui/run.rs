@@ -21,6 +21,7 @@ use crate::settings::Settings;
 use crate::study::drill::{self, Drill};
 use crate::study::progress::{DailyLimits, LiveQueue};
 use crate::study::session::{OpenError, Session};
+use crate::study::{DeckSet, DeckWatch};
 
 /// Card fronts (and variants) to their text, for parts and look-alikes.
 struct Lookup {
@@ -536,6 +537,53 @@ impl Driver<'_> {
         app.screen = Screen::Home;
     }
 
+    /// Takes in edited deck files: progress stays with each card's key, the session goes on,
+    /// and the banner shows the decks' errors.
+    fn reload(&mut self, app: &mut App) {
+        let decks = DeckSet::load(&self.settings.data_dir, &self.settings.extra_decks);
+        let error_line = decks.error_line();
+        let lib = &self.session.library;
+        let current = self.current.map(|i| lib.items[i as usize].key.clone());
+        let chosen: Option<Vec<String>> = self.decks.as_ref().map(|ds| {
+            ds.iter()
+                .map(|&d| lib.decks.loaded.decks[d as usize].id.clone())
+                .collect()
+        });
+        let selected = lib
+            .decks
+            .loaded
+            .decks
+            .get(app.selected)
+            .map(|d| d.id.clone());
+        self.session.reload(decks);
+        self.lookup = Lookup::new(&self.session);
+        self.queue = None;
+        self.current = current.and_then(|k| self.session.item_of(&k));
+        let lib = &self.session.library;
+        self.decks = chosen.map(|ids| ids.iter().filter_map(|id| lib.deck_index(id)).collect());
+        app.banner.retain(|l| !l.contains("deck error(s)"));
+        app.message = Some(match &error_line {
+            Some(_) => "deck files reloaded, with errors (see above)".to_owned(),
+            None => "deck files reloaded".to_owned(),
+        });
+        if let Some(line) = error_line {
+            app.banner.insert(0, line);
+        }
+        match app.screen {
+            Screen::Home => {
+                if let Some(d) = selected.and_then(|id| lib.deck_index(&id)) {
+                    app.selected = d as usize;
+                }
+                self.refresh_home(app);
+            }
+            // The card on screen stays while it exists: the student may be mid-answer.
+            Screen::Study { .. } | Screen::Quiz { .. } if self.current.is_some() => {}
+            Screen::Study { .. } | Screen::Quiz { .. } => self.next(app),
+            Screen::Browse { .. } => self.search(app),
+            Screen::Summary { .. } | Screen::Stats { .. } => {}
+        }
+    }
+
     fn perform(&mut self, app: &mut App, effect: Effect) {
         let now = self.now();
         let result = match effect {
@@ -691,13 +739,8 @@ pub fn run(
     };
     let (keys, key_problems) = Keymap::with_overrides(&settings.config.keys);
     let mut banner: Vec<String> = Vec::new();
-    let errors =
-        session.library.decks.loaded.error_count() + session.library.decks.unreadable.len();
-    if errors > 0 {
-        banner.push(format!(
-            "{errors} deck error(s): run `medterm check` to see where"
-        ));
-    }
+    banner.extend(session.library.decks.error_line());
+    let mut watch = DeckWatch::new(DeckSet::stamp(&settings.data_dir, &settings.extra_decks));
     banner.extend(
         session
             .notices
@@ -777,8 +820,14 @@ pub fn run(
                 Err(std::sync::mpsc::TryRecvError::Empty) => {}
             }
             terminal.draw(|f| view::render(&app, &keys, &theme, f))?;
-            // Wake for the streak while it is being computed; otherwise wait for a key.
-            if waiting_for_streak && !event::poll(std::time::Duration::from_millis(50))? {
+            // Wake for the streak while it is being computed, and now and then to look at
+            // the deck files; otherwise wait for a key.
+            let wait = if waiting_for_streak { 50 } else { 250 };
+            if !event::poll(std::time::Duration::from_millis(wait))? {
+                let stamp = DeckSet::stamp(&settings.data_dir, &settings.extra_decks);
+                if watch.changed(stamp, Instant::now()) {
+                    driver.reload(&mut app);
+                }
                 continue;
             }
             // One key at a time, then whatever is already queued, then one draw.

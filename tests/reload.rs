@@ -1,0 +1,107 @@
+//! Deck files edited while a session runs: reloaded, progress kept by card key.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
+use medterm::cli::{ColorChoice, GlobalArgs};
+use medterm::scheduler::{Phase, Rating};
+use medterm::settings::Settings;
+use medterm::study::DeckSet;
+use medterm::study::session::Session;
+
+const BEFORE: &str = r#"
+[deck]
+id = "t"
+name = "Tiny"
+
+[[card]]
+id = "a"
+front = "cardi/o"
+back = "heart"
+
+[[card]]
+id = "b"
+front = "gastr/o"
+back = "stomach"
+"#;
+
+// a's text changed, b gone, c new, d broken (no back).
+const AFTER: &str = r#"
+[deck]
+id = "t"
+name = "Tiny"
+
+[[card]]
+id = "c"
+front = "hepat/o"
+back = "liver"
+
+[[card]]
+id = "a"
+front = "cardi/o"
+back = "heart (as in cardiology)"
+
+[[card]]
+id = "d"
+front = "nephr/o"
+"#;
+
+#[test]
+fn a_reloaded_deck_keeps_each_cards_progress_by_key_and_reports_its_errors() {
+    let home = tempfile::tempdir().unwrap();
+    let deck = home.path().join("t.toml");
+    std::fs::write(&deck, BEFORE).unwrap();
+    let settings = Settings::resolve(&GlobalArgs {
+        data_dir: Some(home.path().to_owned()),
+        deck_paths: vec![deck.clone()],
+        color: ColorChoice::Never,
+        now: Some("2026-12-04T20:00:00Z".into()),
+    })
+    .unwrap();
+    let mut session = Session::open(&settings, true).unwrap();
+    let now = settings.now;
+    let a = session.item_of("t:a").unwrap();
+    let b = session.item_of("t:b").unwrap();
+    session.answer(a, Rating::Easy, 2000, now).unwrap();
+    session.answer(b, Rating::Good, 2000, now).unwrap();
+    let a_state = session.progress.states[a as usize].clone();
+    let b_state = session.progress.states[b as usize].clone();
+    assert_eq!(a_state.phase, Phase::Review);
+
+    std::fs::write(&deck, AFTER).unwrap();
+    let decks = DeckSet::load(&settings.data_dir, &settings.extra_decks);
+    let error = decks.error_line().unwrap();
+    assert!(error.starts_with("1 deck error(s), first "), "{error}");
+    assert!(error.contains("t.toml:"), "{error}");
+    session.reload(decks);
+
+    let a = session.item_of("t:a").unwrap();
+    assert_eq!(
+        session.progress.states[a as usize], a_state,
+        "a keeps its progress"
+    );
+    let c = session.item_of("t:c").unwrap();
+    assert_eq!(session.progress.states[c as usize].phase, Phase::New);
+    assert!(session.item_of("t:b").is_none() && session.item_of("t:d").is_none());
+    // b's progress waits for b to come back.
+    assert_eq!(
+        session.progress.unknown,
+        [("t:b".to_owned(), b_state.clone())]
+    );
+    // The undo history follows its cards: b's answer (gone) is dropped, a's stays.
+    assert_eq!(session.undo(now).unwrap(), a);
+    assert_eq!(session.progress.states[a as usize].phase, Phase::New);
+    assert!(session.undo(now).is_err());
+
+    std::fs::write(&deck, BEFORE).unwrap();
+    session.reload(DeckSet::load(&settings.data_dir, &settings.extra_decks));
+    let b = session.item_of("t:b").unwrap();
+    assert_eq!(
+        session.progress.states[b as usize], b_state,
+        "b is back with its progress"
+    );
+    drop(session);
+    // And a fresh start replays the same: b answered, a's answer undone.
+    let session = Session::open(&settings, false).unwrap();
+    let b = session.item_of("t:b").unwrap();
+    assert_eq!(session.progress.states[b as usize], b_state);
+}
