@@ -218,3 +218,60 @@ fn card_counts_are_listed_per_deck() {
     assert_eq!(v["decks"].as_array().unwrap().len(), 1);
     assert_eq!(v["cards"]["total"], 1);
 }
+
+#[test]
+fn a_word_part_is_scored_across_its_own_card_the_terms_built_with_it_and_their_drills() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.jsonl");
+    let line = |card: &str, day: u32, rating: u8| {
+        format!(
+            "{{\"card\":\"{card}\",\"time\":\"2026-11-{day:02}T12:00:00Z\",\"rating\":{rating}}}\n"
+        )
+    };
+    let history = [
+        line("prefixes:brady", 20, 1),
+        line("prefixes:brady", 21, 3),
+        line("cardiovascular:bradycardia", 22, 1),
+        line("cardiovascular:bradycardia:dissect", 23, 2),
+        line("prefixes:tachy", 20, 3),
+    ]
+    .concat();
+    std::fs::write(&file, history).unwrap();
+    medterm(dir.path())
+        .args(["history", "import"])
+        .arg(&file)
+        .assert()
+        .code(0);
+    let v = stats_json(dir.path());
+    let parts = v["word_parts"].as_array().unwrap();
+    let find = |p: &str| parts.iter().find(|x| x["part"] == p).unwrap().clone();
+    let brady = find("brady-");
+    assert_eq!(
+        brady["answers"], 4,
+        "its card twice, the term and its dissect drill"
+    );
+    assert_eq!(brady["retention"], 0.5);
+    assert_eq!(
+        find("cardi/o")["answers"],
+        2,
+        "through bradycardia and its drill"
+    );
+    assert_eq!(find("tachy-")["answers"], 1);
+    assert_eq!(
+        parts[0]["part"], "brady-",
+        "ranked parts (3+ answers) first, weakest first"
+    );
+    let text = medterm(dir.path())
+        .arg("stats")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("weakest word parts"), "{text}");
+    assert!(
+        text.contains(" 50% of   4 recalled  brady- (slow)"),
+        "{text}"
+    );
+}

@@ -276,3 +276,34 @@ fn an_edited_deck_is_reloaded_while_studying_and_the_session_goes_on() {
         .collect();
     assert_eq!(cards, ["t:a", "t:z", "t:b"]);
 }
+
+#[test]
+fn the_weakest_word_parts_are_studied_from_the_statistics_screen() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("h.jsonl");
+    // brady- forgotten three times: the weakest part, and not due (just answered).
+    let line = |h: u32| {
+        format!(
+            "{{\"card\":\"prefixes:brady\",\"time\":\"2026-12-04T0{h}:00:00Z\",\"rating\":1}}\n"
+        )
+    };
+    std::fs::write(&file, [line(5), line(6), line(7)].concat()).unwrap();
+    assert_cmd::Command::cargo_bin("medterm")
+        .unwrap()
+        .env("MEDTERM_HOME", home.path())
+        .env("MEDTERM_DEVICE", "import")
+        .args(["history", "import"])
+        .arg(&file)
+        .assert()
+        .code(0);
+    let mut p = app(home.path(), &[]);
+    p.exp_string("streak").unwrap();
+    // Keys are taken in order: the statistics are computed on S, before w is read.
+    keys(&mut p, "S");
+    keys(&mut p, "w");
+    keys(&mut p, " 3");
+    wait_for_events(home.path(), 1);
+    keys(&mut p, "\x03");
+    p.exp_eof().unwrap();
+    assert_eq!(reviews(home.path())[0]["card"], "prefixes:brady");
+}

@@ -21,6 +21,8 @@ pub struct Answered {
     pub tag: Option<u32>,
     /// The card's deck, if a loaded deck has it.
     pub deck: Option<u32>,
+    /// The library item answered, if a loaded deck has it.
+    pub item: Option<u32>,
 }
 
 /// Answers and time spent per study day.
@@ -279,6 +281,7 @@ mod tests {
             interval_before: Some(3),
             tag: None,
             deck: None,
+            item: None,
         }
     }
 

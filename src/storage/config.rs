@@ -29,6 +29,7 @@ pub const ACTIONS: &[&str] = &[
     "build",
     "dissect",
     "confusables",
+    "study_weak",
     "up",
     "down",
 ];

@@ -72,7 +72,7 @@ fn parse_jsonl(text: &str) -> Parsed {
                 continue;
             }
         };
-        if CardKey::parse(&e.card).is_none() && !is_reverse_key(&e.card) {
+        if CardKey::parse(&e.card).is_none() && !is_item_key(&e.card) {
             out.bad.push(BadLine {
                 line: n,
                 why: format!("card \"{}\" is not DECK:CARD", e.card),
@@ -103,9 +103,14 @@ fn parse_jsonl(text: &str) -> Parsed {
     out
 }
 
-fn is_reverse_key(key: &str) -> bool {
-    key.strip_suffix(crate::deck::REVERSE_SUFFIX)
-        .is_some_and(|k| CardKey::parse(k).is_some())
+/// A card's other study items: its reversed direction and its drills.
+fn is_item_key(key: &str) -> bool {
+    std::iter::once(crate::deck::REVERSE_SUFFIX)
+        .chain(crate::study::drill::Drill::ALL.map(crate::study::drill::Drill::key_suffix))
+        .any(|suffix| {
+            key.strip_suffix(suffix)
+                .is_some_and(|k| CardKey::parse(k).is_some())
+        })
 }
 
 fn parse_csv(text: &str) -> Parsed {

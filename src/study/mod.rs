@@ -44,7 +44,7 @@ impl DeckSet {
             _ => first.path.clone(),
         };
         Some(format!(
-            "{errors} deck error(s), first {place}: {}; run `medterm check` to see all",
+            "{errors} deck error(s), first {place}: {} (`medterm check` lists them)",
             first.message
         ))
     }

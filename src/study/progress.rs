@@ -101,6 +101,36 @@ impl Library {
         &self.deck_of(item).cards[item.card as usize]
     }
 
+    /// The word-part cards an item works on: its card if that is a word part, a term's
+    /// parts, and for the confusables drill the word parts among the look-alikes.
+    pub fn word_parts_of(&self, item: &Item) -> Vec<super::drill::CardRef> {
+        let card = self.card_of(item);
+        let me = (item.deck, item.card);
+        let mut out = Vec::new();
+        if card.kind.is_word_part() {
+            out.push(me);
+        }
+        for p in &card.parts {
+            if let Some(r) = self.index.part(p)
+                && !out.contains(&r)
+            {
+                out.push(r);
+            }
+        }
+        if item.drill == Some(Drill::Confusables) {
+            for r in self.index.confusables_of(&self.decks.loaded, me, card) {
+                if super::drill::card_at(&self.decks.loaded, r)
+                    .kind
+                    .is_word_part()
+                    && !out.contains(&r)
+                {
+                    out.push(r);
+                }
+            }
+        }
+        out
+    }
+
     pub fn deck_index(&self, id: &str) -> Option<u32> {
         self.decks
             .loaded

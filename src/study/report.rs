@@ -26,6 +26,9 @@ pub struct Report {
     pub average: f64,
     /// Weakest first.
     pub by_tag: Vec<(String, Retention)>,
+    /// Each word part's answers over a year, across every card and drill that uses it (the
+    /// part's own card, the terms built with it, their drills): weakest first.
+    pub by_part: Vec<PartScore>,
     pub heatmap: Vec<(StudyDay, u32)>,
 }
 
@@ -117,6 +120,7 @@ pub fn replay_answers(
                 interval_before: state.interval_days,
                 tag: item_tag.get(i).copied().flatten(),
                 deck: item_deck.get(i).copied(),
+                item: (i < n_items).then_some(a.card),
             });
         }
         apply_op(state, loaded.cards.seed(a.card), a.op, a.time, day, cfg);
@@ -315,6 +319,7 @@ pub fn report(
             .partial_cmp(&b.1.share())
             .unwrap_or(std::cmp::Ordering::Equal)
     });
+    let by_part = part_scores(library, &answered, clock, today);
     let (today_reviews, today_ms) = days.get(&today).copied().unwrap_or((0, 0));
     Report {
         today,
@@ -339,7 +344,92 @@ pub fn report(
         average: f64::from(u32::try_from(answered.len()).unwrap_or(u32::MAX))
             / f64::from(studied_days),
         by_tag,
+        by_part,
         heatmap: stats::heatmap(&days, today),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartScore {
+    pub card: crate::study::drill::CardRef,
+    pub front: String,
+    pub meaning: String,
+    /// Answers not Again, of all answers (any phase) to the items that use the part.
+    pub answers: Retention,
+}
+
+/// Word parts with at least this many answers are ranked.
+pub const PART_MIN_ANSWERS: u32 = 3;
+
+/// Scores every word part by the answers, over the year to `today`, of the items that use
+/// it; weakest (lowest share not Again, then most answers) first.
+fn part_scores(
+    library: &Library,
+    answered: &[Answered],
+    clock: crate::scheduler::DayClock,
+    today: StudyDay,
+) -> Vec<PartScore> {
+    let uses: Vec<Vec<crate::study::drill::CardRef>> = library
+        .items
+        .iter()
+        .map(|i| library.word_parts_of(i))
+        .collect();
+    let mut scores: foldhash::HashMap<crate::study::drill::CardRef, Retention> =
+        foldhash::HashMap::default();
+    let year = today.minus_days(364);
+    let mut days_of = DayCache::new(&clock);
+    for a in answered {
+        let Some(parts) = a.item.and_then(|i| uses.get(i as usize)) else {
+            continue;
+        };
+        if parts.is_empty() || !(year..=today).contains(&days_of.day_of(a.time)) {
+            continue;
+        }
+        for p in parts {
+            let r = scores.entry(*p).or_default();
+            r.answers += 1;
+            r.recalled += u32::from(a.rating != crate::scheduler::Rating::Again);
+        }
+    }
+    let mut out: Vec<PartScore> = scores
+        .into_iter()
+        .map(|(card, answers)| {
+            let c = crate::study::drill::card_at(&library.decks.loaded, card);
+            PartScore {
+                card,
+                front: c.front.clone(),
+                meaning: c.back.clone(),
+                answers,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        let key = |p: &PartScore| {
+            (
+                p.answers.answers < PART_MIN_ANSWERS,
+                p.answers.share().unwrap_or(1.0),
+            )
+        };
+        let (ka, kb) = (key(a), key(b));
+        ka.0.cmp(&kb.0)
+            .then(ka.1.partial_cmp(&kb.1).unwrap_or(std::cmp::Ordering::Equal))
+            .then(b.answers.answers.cmp(&a.answers.answers))
+            .then(a.card.cmp(&b.card))
+    });
+    out
+}
+
+impl Report {
+    /// The weakest word parts worth studying: ranked (enough answers), under 90 % recalled.
+    pub fn weakest_parts(&self, n: usize) -> Vec<crate::study::drill::CardRef> {
+        self.by_part
+            .iter()
+            .filter(|p| {
+                p.answers.answers >= PART_MIN_ANSWERS && p.answers.share().is_some_and(|s| s < 0.9)
+            })
+            .take(n)
+            .map(|p| p.card)
+            .collect()
     }
 }
 
@@ -373,6 +463,7 @@ impl Report {
                 "young_30d": share(r[2][1]), "mature_30d": share(r[2][2]),
             },
             "average_reviews_per_study_day": (self.average * 10.0).round() / 10.0,
+            "word_parts": self.by_part.iter().map(|p| json!({"part": p.front, "meaning": p.meaning, "answers": p.answers.answers, "retention": share(p.answers)})).collect::<Vec<_>>(),
             "retention_by_tag": self.by_tag.iter().map(|(t, r)| json!({"tag": t, "answers": r.answers, "retention": share(*r)})).collect::<Vec<_>>(),
             "forecast": self.forecast,
             "heatmap": self.heatmap.iter().map(|(d, n)| {
@@ -420,6 +511,35 @@ impl Report {
             ),
             format!("average: {:.1} answers a study day", self.average),
         ];
+        if !self.by_tag.is_empty() {
+            let weakest: Vec<String> = self
+                .by_tag
+                .iter()
+                .take(5)
+                .map(|(t, r)| format!("{} {}", crate::text::sanitize(t), pct(*r)))
+                .collect();
+            out.push(format!("weakest by tag (a year): {}", weakest.join(", ")));
+        }
+        let weak: Vec<&PartScore> = self
+            .by_part
+            .iter()
+            .filter(|p| p.answers.answers >= PART_MIN_ANSWERS)
+            .take(8)
+            .collect();
+        if !weak.is_empty() {
+            out.push(
+                "weakest word parts (a year, every card and drill that uses them):".to_owned(),
+            );
+            for p in weak {
+                out.push(format!(
+                    "  {:>4} of {:>3} recalled  {} ({})",
+                    pct(p.answers),
+                    p.answers.answers,
+                    crate::text::sanitize(&p.front),
+                    crate::text::sanitize(&p.meaning)
+                ));
+            }
+        }
         if self.by_deck.len() > 1 || self.by_deck.first().is_some_and(|d| d.2 != *c) {
             let w = self
                 .by_deck
@@ -439,15 +559,6 @@ impl Report {
                     d.total, d.new, d.learning, d.young, d.mature, d.suspended, d.leech
                 ));
             }
-        }
-        if !self.by_tag.is_empty() {
-            let weakest: Vec<String> = self
-                .by_tag
-                .iter()
-                .take(5)
-                .map(|(t, r)| format!("{} {}", crate::text::sanitize(t), pct(*r)))
-                .collect();
-            out.push(format!("weakest by tag (a year): {}", weakest.join(", ")));
         }
         let max = self.forecast.iter().copied().max().unwrap_or(0).max(1);
         out.push("forecast, next 30 days:".to_owned());

@@ -30,6 +30,8 @@ pub enum Action {
     Build,
     Dissect,
     Confusables,
+    /// From the statistics screen: study the weakest word parts now.
+    StudyWeak,
     /// While typing: a character, erase one, check the answer.
     Type(char),
     Erase,
@@ -61,6 +63,7 @@ impl Action {
             Action::Build => "build",
             Action::Dissect => "dissect",
             Action::Confusables => "confusables",
+            Action::StudyWeak => "study_weak",
             Action::Type(_) | Action::Erase | Action::Submit => "typing",
         }
     }
@@ -107,6 +110,8 @@ pub enum Effect {
     History,
     /// Open the statistics screen (its lines come from the loop).
     Stats,
+    /// Study the weakest word parts the statistics found, due or not.
+    StudyWeak,
     Quit,
 }
 
@@ -464,6 +469,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         },
         Screen::Stats { lines, scroll } => match action {
             Action::Quit | Action::Reveal => vec![Effect::Home],
+            Action::StudyWeak => vec![Effect::StudyWeak],
             Action::Down => {
                 *scroll = (*scroll + 1).min(lines.len().saturating_sub(1));
                 Vec::new()
@@ -768,6 +774,7 @@ mod tests {
         update(&mut app, Action::Down);
         update(&mut app, Action::Down);
         assert!(matches!(app.screen, Screen::Stats { scroll: 1, .. }));
+        assert_eq!(update(&mut app, Action::StudyWeak), [Effect::StudyWeak]);
         assert_eq!(update(&mut app, Action::Quit), [Effect::Home]);
     }
 

@@ -51,6 +51,11 @@ pub const DEFAULTS: &[(Action, &[&str], &str)] = &[
         "drill: take terms apart into their parts",
     ),
     (Action::Confusables, &["c"], "drill: tell look-alikes apart"),
+    (
+        Action::StudyWeak,
+        &["w"],
+        "on the statistics: study the weakest word parts now",
+    ),
 ];
 
 /// A key as written in the config: a character, or a name.

@@ -60,6 +60,11 @@ struct Driver<'s> {
     tag: Option<String>,
     /// Studying one drill's items instead of the cards.
     drill: Option<Drill>,
+    /// Studying these items in order, due or not (the weakest word parts), instead of the
+    /// day's queue.
+    cram: Option<Vec<u32>>,
+    /// The weakest word parts of the last statistics shown.
+    weak: Vec<drill::CardRef>,
     queue: Option<LiveQueue>,
     current: Option<u32>,
     shown_at: Instant,
@@ -230,6 +235,38 @@ impl Driver<'_> {
     /// The next card and the session's counts.
     fn next(&mut self, app: &mut App) {
         let now = self.now();
+        if let Some(cram) = &self.cram {
+            self.current = cram.first().copied();
+            let counts = Counts {
+                new: 0,
+                learning: 0,
+                review: u32::try_from(cram.len()).unwrap_or(u32::MAX),
+            };
+            if self.current.is_none() {
+                self.cram = None;
+                app.screen = Screen::Summary {
+                    studied: self.studied,
+                    correct: self.correct,
+                    seconds: self.started.elapsed().as_secs(),
+                    next: "the weakest word parts are done; their next reviews are scheduled"
+                        .into(),
+                };
+                return;
+            }
+            self.shown_at = Instant::now();
+            let card = self.current.map(|i| Box::new(self.card_view(i)));
+            let typing = card
+                .as_ref()
+                .filter(|c| c.type_by_default)
+                .map(|_| Typing::default());
+            app.screen = Screen::Study {
+                card,
+                revealed: false,
+                counts,
+                typing,
+            };
+            return;
+        }
         if self.queue.as_ref().is_none_or(|q| q.is_stale(now)) {
             let (items, queue) = self.session.queue(
                 self.drill,
@@ -435,6 +472,10 @@ impl Driver<'_> {
 
     /// The queue after the card on screen changed state.
     fn moved(&mut self, item: u32) {
+        if let Some(cram) = self.cram.as_mut() {
+            cram.retain(|&i| i != item);
+            return;
+        }
         let now = self.now();
         let today = self.session.cfg.clock.day_of(now);
         if let Some(live) = self.queue.as_mut() {
@@ -558,12 +599,17 @@ impl Driver<'_> {
         self.session.reload(decks);
         self.lookup = Lookup::new(&self.session);
         self.queue = None;
+        // Item numbers changed: a cram list of them ends; the day's queue takes over.
+        self.cram = None;
+        self.weak.clear();
         self.current = current.and_then(|k| self.session.item_of(&k));
         let lib = &self.session.library;
         self.decks = chosen.map(|ids| ids.iter().filter_map(|id| lib.deck_index(id)).collect());
         app.banner.retain(|l| !l.contains("deck error(s)"));
         app.message = Some(match &error_line {
-            Some(_) => "deck files reloaded, with errors (see above)".to_owned(),
+            Some(_) => {
+                "deck files reloaded, with errors: `medterm check` shows them all".to_owned()
+            }
             None => "deck files reloaded".to_owned(),
         });
         if let Some(line) = error_line {
@@ -598,10 +644,45 @@ impl Driver<'_> {
             }
             Effect::Stats => {
                 let lines = match self.session.report(now, self.settings.streak_rules()) {
-                    Ok(report) => report.lines(),
+                    Ok(report) => {
+                        self.weak = report.weakest_parts(10);
+                        report.lines()
+                    }
                     Err(e) => vec![format!("cannot read the review logs: {e}")],
                 };
                 app.screen = Screen::Stats { lines, scroll: 0 };
+                return;
+            }
+            Effect::StudyWeak => {
+                let lib = &self.session.library;
+                let items: Vec<u32> = self
+                    .weak
+                    .iter()
+                    .flat_map(|&(d, c)| {
+                        lib.items
+                            .iter()
+                            .enumerate()
+                            .filter(move |(_, it)| {
+                                it.deck == d && it.card == c && it.drill.is_none()
+                            })
+                            .filter_map(|(n, _)| u32::try_from(n).ok())
+                    })
+                    .filter(|&i| !self.session.progress.states[i as usize].suspended)
+                    .collect();
+                if items.is_empty() {
+                    app.message = Some(format!(
+                        "no weak word parts yet: a part needs {} answers and under 90% recalled",
+                        crate::study::report::PART_MIN_ANSWERS
+                    ));
+                    return;
+                }
+                self.queue = None;
+                self.drill = None;
+                self.cram = Some(items);
+                self.studied = 0;
+                self.correct = 0;
+                self.started = Instant::now();
+                self.next(app);
                 return;
             }
             Effect::ToggleSuspend => {
@@ -633,11 +714,13 @@ impl Driver<'_> {
             }
             Effect::Home => {
                 self.queue = None;
+                self.cram = None;
                 self.refresh_home(app);
                 return;
             }
             Effect::Drill(drill, deck) => {
                 self.queue = None;
+                self.cram = None;
                 self.drill = Some(drill);
                 self.decks = deck.map(|d| vec![d]);
                 self.studied = 0;
@@ -648,6 +731,7 @@ impl Driver<'_> {
             }
             Effect::Study(deck) => {
                 self.queue = None;
+                self.cram = None;
                 self.drill = None;
                 self.decks = deck.map(|d| vec![d]);
                 self.studied = 0;
@@ -674,6 +758,9 @@ impl Driver<'_> {
             Effect::Undo => match self.session.undo(now) {
                 Ok(item) => {
                     self.queue = None;
+                    if let Some(cram) = self.cram.as_mut() {
+                        cram.insert(0, item);
+                    }
                     self.studied = self.studied.saturating_sub(1);
                     self.show(app, item);
                     app.message = Some("undone".into());
@@ -772,6 +859,8 @@ pub fn run(
         decks: None,
         tag: None,
         drill: None,
+        cram: None,
+        weak: Vec::new(),
         queue: None,
         current: None,
         shown_at: Instant::now(),

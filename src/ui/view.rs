@@ -181,7 +181,13 @@ fn footer_hint(app: &App, keys: &Keymap) -> String {
             k(A::Help)
         ),
         Screen::Summary { .. } => format!("{} home", k(A::Reveal)),
-        Screen::Stats { .. } => format!("{}/{} scroll · {} home", k(A::Up), k(A::Down), k(A::Quit)),
+        Screen::Stats { .. } => format!(
+            "{}/{} scroll · {} study the weakest word parts · {} home",
+            k(A::Up),
+            k(A::Down),
+            k(A::StudyWeak),
+            k(A::Quit)
+        ),
         Screen::Browse { editing: true, .. } => {
             "type to search · enter or ↓ to the results · esc home".to_owned()
         }
