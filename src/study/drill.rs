@@ -152,6 +152,9 @@ impl WordIndex {
         if card.kind == Kind::Term && card.parts.len() >= 2 && self.parts_of(card).is_some() {
             out.extend([Drill::Build, Drill::Dissect]);
         }
+        if card.confused_with.is_empty() {
+            return out;
+        }
         let group = self.confusables_of(decks, me, card);
         if group.len() >= 2
             && group.iter().skip(1).all(|&other| {

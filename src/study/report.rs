@@ -369,28 +369,47 @@ fn part_scores(
     clock: crate::scheduler::DayClock,
     today: StudyDay,
 ) -> Vec<PartScore> {
-    let uses: Vec<Vec<crate::study::drill::CardRef>> = library
-        .items
-        .iter()
-        .map(|i| library.word_parts_of(i))
-        .collect();
-    let mut scores: foldhash::HashMap<crate::study::drill::CardRef, Retention> =
+    // The parts each item uses, flattened: item i's are `parts[starts[i]..starts[i + 1]]`,
+    // each a number into `cards` (a million answers, no map lookup each).
+    let mut cards: Vec<crate::study::drill::CardRef> = Vec::new();
+    let mut number: foldhash::HashMap<crate::study::drill::CardRef, u32> =
         foldhash::HashMap::default();
+    let mut starts: Vec<u32> = Vec::with_capacity(library.items.len() + 1);
+    let mut parts: Vec<u32> = Vec::new();
+    for item in &library.items {
+        starts.push(u32::try_from(parts.len()).unwrap_or(u32::MAX));
+        for r in library.word_parts_of(item) {
+            let n = *number.entry(r).or_insert_with(|| {
+                cards.push(r);
+                u32::try_from(cards.len() - 1).unwrap_or(u32::MAX)
+            });
+            parts.push(n);
+        }
+    }
+    starts.push(u32::try_from(parts.len()).unwrap_or(u32::MAX));
+    let mut scores = vec![Retention::default(); cards.len()];
     let year = today.minus_days(364);
     let mut days_of = DayCache::new(&clock);
     for a in answered {
-        let Some(parts) = a.item.and_then(|i| uses.get(i as usize)) else {
+        let Some(i) = a.item.map(|i| i as usize) else {
             continue;
         };
-        if parts.is_empty() || !(year..=today).contains(&days_of.day_of(a.time)) {
+        let (Some(&from), Some(&to)) = (starts.get(i), starts.get(i + 1)) else {
+            continue;
+        };
+        if from == to || !(year..=today).contains(&days_of.day_of(a.time)) {
             continue;
         }
-        for p in parts {
-            let r = scores.entry(*p).or_default();
+        for &p in &parts[from as usize..to as usize] {
+            let r = &mut scores[p as usize];
             r.answers += 1;
             r.recalled += u32::from(a.rating != crate::scheduler::Rating::Again);
         }
     }
+    let scores = cards
+        .into_iter()
+        .zip(scores)
+        .filter(|(_, r)| r.answers > 0);
     let mut out: Vec<PartScore> = scores
         .into_iter()
         .map(|(card, answers)| {
