@@ -307,3 +307,74 @@ fn the_weakest_word_parts_are_studied_from_the_statistics_screen() {
     p.exp_eof().unwrap();
     assert_eq!(reviews(home.path())[0]["card"], "prefixes:brady");
 }
+
+#[test]
+fn a_confusables_drill_half_right_saves_hard_for_the_groups_key() {
+    let home = tempfile::tempdir().unwrap();
+    let deck = home.path().join("tiny.toml");
+    std::fs::write(
+        &deck,
+        r#"
+[deck]
+id = "t"
+name = "Tiny"
+
+[[card]]
+id = "ileum"
+front = "ileum"
+back = "last part of the small intestine"
+confused_with = ["ilium"]
+
+[[card]]
+id = "ilium"
+front = "ilium"
+back = "upper part of the hip bone"
+confused_with = ["ileum"]
+"#,
+    )
+    .unwrap();
+    let data_dir = medterm::storage::DataDir {
+        root: home.path().to_owned(),
+        config_dir: home.path().to_owned(),
+    };
+    let library = medterm::study::progress::Library::new(medterm::study::DeckSet::load(
+        &data_dir,
+        std::slice::from_ref(&deck),
+    ));
+    // One item for the pair, on the card that comes first.
+    let key = "t:ileum:confusables";
+    assert!(library.items.iter().all(|i| i.key != "t:ilium:confusables"));
+    let item = library.items.iter().find(|i| i.key == key).unwrap();
+    let group = library.index.confusables_of(
+        &library.decks.loaded,
+        (item.deck, item.card),
+        library.card_of(item),
+    );
+    let quiz = medterm::study::drill::confusables(
+        &library.decks.loaded,
+        &group,
+        medterm::scheduler::key_seed(key),
+    )
+    .unwrap();
+    let mut p = app(
+        home.path(),
+        &[
+            "--deck",
+            deck.to_str().unwrap(),
+            "drill",
+            "confusables",
+            "t",
+        ],
+    );
+    p.exp_string("ileum").unwrap();
+    // The first right, the second wrong: partial credit, Hard.
+    let first = quiz.questions[0].right + 1;
+    let second = (quiz.questions[1].right + 1) % 2 + 1;
+    keys(&mut p, &format!("{first}{second}\r"));
+    wait_for_events(home.path(), 1);
+    keys(&mut p, "\x03");
+    p.exp_eof().unwrap();
+    let log = reviews(home.path());
+    assert_eq!(log[0]["card"], key);
+    assert_eq!(log[0]["rating"], 2);
+}

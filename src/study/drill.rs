@@ -42,6 +42,15 @@ impl Drill {
         }
     }
 
+    /// A short name, for a screen's title.
+    pub fn short(self) -> &'static str {
+        match self {
+            Drill::Build => "build the term",
+            Drill::Dissect => "take apart",
+            Drill::Confusables => "look-alikes",
+        }
+    }
+
     /// Appended to the card's key: `deck:card:build`.
     pub fn key_suffix(self) -> &'static str {
         match self {

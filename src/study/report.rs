@@ -406,10 +406,7 @@ fn part_scores(
             r.recalled += u32::from(a.rating != crate::scheduler::Rating::Again);
         }
     }
-    let scores = cards
-        .into_iter()
-        .zip(scores)
-        .filter(|(_, r)| r.answers > 0);
+    let scores = cards.into_iter().zip(scores).filter(|(_, r)| r.answers > 0);
     let mut out: Vec<PartScore> = scores
         .into_iter()
         .map(|(card, answers)| {

@@ -481,7 +481,7 @@ fn quiz_screen(
     let block = Block::new()
         .borders(Borders::ALL)
         .title(Line::styled(
-            format!(" {} · {} ", s(&view.deck), view.drill.label()),
+            format!(" {} · {} ", s(&view.deck), view.drill.short()),
             theme.title,
         ))
         .title(Line::styled(counts.to_owned(), theme.muted).right_aligned());
@@ -1158,8 +1158,31 @@ mod tests {
             selected: 2,
             ..home.clone()
         };
+        let mut confusables = quizzing(0);
+        if let Screen::Quiz { quiz: Some(q), .. } = &mut confusables.screen {
+            use crate::study::drill::{Drill, Question};
+            let options: Vec<String> = vec![
+                "making an opening".into(),
+                "surgical removal".into(),
+                "cutting into".into(),
+            ];
+            q.drill = Drill::Confusables;
+            q.quiz.title = "-ectomy / -ostomy / -otomy".into();
+            q.quiz.instructions = "match each look-alike to its meaning".into();
+            q.quiz.questions = ["-ectomy", "-ostomy", "-otomy"]
+                .iter()
+                .zip([1, 0, 2])
+                .map(|(p, right)| Question {
+                    prompt: format!("{p} means"),
+                    options: options.clone(),
+                    right,
+                })
+                .collect();
+            q.quiz.picks = vec![1];
+        }
         for (name, app) in [
             ("home", &home),
+            ("confusables", &confusables),
             ("home-all-decks", &home_on_all),
             ("build", &build),
             ("dissect-first-pick", &quizzing(0)),
