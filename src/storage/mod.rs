@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod cache;
 pub mod config;
+pub mod deckcache;
 pub mod deckfiles;
 pub mod history;
 pub mod interchange;

@@ -11,7 +11,7 @@ pub mod session;
 use std::path::PathBuf;
 
 use crate::deck::{self, Diagnostic, LoadedDecks};
-use crate::storage::{DataDir, deckfiles};
+use crate::storage::{DataDir, deckcache, deckfiles};
 
 /// Every deck a session sees: the built-in ones, the data dir's `decks/` folder and the
 /// `--deck` paths, in that order (so a built-in id cannot be taken over).
@@ -68,7 +68,17 @@ impl DeckSet {
             rejected.extend(read.rejected);
             unreadable.extend(read.unreadable);
         }
-        let mut loaded = deck::load(&sources);
+        // Unchanged deck files (every byte) come from the cache instead of the parser.
+        let cache = data_dir.cache_dir().join("decks.bin");
+        let key = deckcache::key(&sources);
+        let mut loaded = match deckcache::load(&cache, key) {
+            Some(cached) => cached,
+            None => {
+                let loaded = deck::load(&sources);
+                deckcache::save(&cache, key, &loaded);
+                loaded
+            }
+        };
         loaded.diagnostics.extend(rejected);
         DeckSet { loaded, unreadable }
     }
