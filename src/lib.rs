@@ -7,6 +7,8 @@ pub mod cli;
 pub mod commands;
 pub mod deck;
 pub mod diag;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod scheduler;
 pub mod settings;
 pub mod stats;
