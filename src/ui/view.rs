@@ -139,7 +139,8 @@ pub fn render(app: &App, keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>) {
     }
     let help_line = match &app.message {
         Some(m) => Line::styled(s(m), theme.accent),
-        None => Line::styled(footer_hint(app, keys), theme.muted),
+        // Key names come from config.toml: a bound character is shown as safely as deck text.
+        None => Line::styled(s(&footer_hint(app, keys)), theme.muted),
     };
     frame.render_widget(Paragraph::new(help_line), footer);
     if app.help {
@@ -474,7 +475,7 @@ fn browse(
             let text = format!(
                 "{} [{}] {} — {} · {}",
                 if i == selected { "▸" } else { " " },
-                r.state,
+                s(&r.state),
                 s(&r.front),
                 s(&r.back),
                 s(&r.deck)
@@ -566,7 +567,7 @@ fn help(keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .iter()
         .map(|(k, d)| {
             Line::from(vec![
-                Span::styled(format!("{k:>12}  "), theme.accent),
+                Span::styled(format!("{:>12}  ", s(k)), theme.accent),
                 Span::raw(*d),
             ])
         })
