@@ -776,7 +776,7 @@ mod tests {
     }
 
     /// Found by the `log` fuzz target: bytes that are not UTF-8 in an unknown field's value
-    /// passed serde_json (which skips such a value unchecked), so the reader applied an
+    /// passed `serde_json` (which skips such a value unchecked), so the reader applied an
     /// undo that `parse_line` calls damage.
     #[test]
     fn a_line_that_is_not_utf8_anywhere_is_damage() {
