@@ -197,12 +197,12 @@ impl<'a> SourceText<'a> {
         let (line, column) = self.position(start);
         let bounds = self.line_bounds(line - 1);
         let line_text = self.text.get(bounds.clone()).unwrap_or("");
-        let before = self
-            .text
-            .get(bounds.start..start.max(bounds.start))
-            .unwrap_or("");
-        let end = self.floor_char_boundary(span.end.clamp(start, bounds.end));
-        let marked = self.text.get(start..end).unwrap_or("");
+        // The caret stays on the shown line: a span may start past it, on the `\r` of a
+        // `\r\n` or at the end of a file that ends in `\r`.
+        let caret = start.clamp(bounds.start, bounds.end);
+        let before = self.text.get(bounds.start..caret).unwrap_or("");
+        let end = self.floor_char_boundary(span.end.clamp(caret, bounds.end));
+        let marked = self.text.get(caret..end).unwrap_or("");
         // A minified one-line file would print megabytes: show the source line only when short.
         let snippet = if line_text.len() <= 800 {
             Some(Snippet {
@@ -237,6 +237,23 @@ mod tests {
         // 'µ' and 'é' are two bytes each: byte 7 is the space after them.
         assert_eq!(src.position(7), (2, 3));
         assert_eq!(src.position(src.text.len()), (3, 2));
+    }
+
+    /// Found by the `deck` and `config` fuzz targets: a span past the end of a line that
+    /// ends in `\r` (a syntax error at the end of a file ending in `\r`) panicked.
+    #[test]
+    fn a_span_past_a_carriage_return_keeps_the_caret_on_the_line() {
+        for (text, at) in [("a = \"x\r", 8), ("a = 1\r\nb", 6), ("x\r", 2)] {
+            let src = SourceText::new("d.toml", text);
+            let d = src.diag(at..at + 1, Severity::Error, "TOML syntax: boom");
+            let snippet = d.snippet.unwrap();
+            assert!(
+                snippet.caret_offset <= text::width(&snippet.text),
+                "{text:?}"
+            );
+        }
+        let d = crate::storage::config::parse("c.toml", "new_per_day = \"\r", false);
+        assert!(d.is_err());
     }
 
     #[test]

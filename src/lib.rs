@@ -8,6 +8,8 @@ pub mod cli;
 pub mod commands;
 pub mod deck;
 pub mod diag;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod scheduler;
 pub mod settings;
 pub mod stats;

@@ -180,3 +180,106 @@ fn help_and_version() {
         .code(0)
         .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
 }
+
+/// What stdout must never carry from deck text: control characters (but the line breaks
+/// between lines), bidi controls, zero widths, tag characters.
+fn raw_hazard(c: char) -> bool {
+    c != '\n'
+        && matches!(
+            c,
+            '\u{0}'..='\u{1F}'
+                | '\u{7F}'..='\u{9F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+#[test]
+fn escapes_and_invisible_characters_in_deck_text_never_reach_stdout_raw() {
+    let home = tempfile::tempdir().unwrap();
+    let decks = home.path().join("decks");
+    std::fs::create_dir_all(&decks).unwrap();
+    // An OSC 52 clipboard write in the file name, and in a field; C1 CSI in a kind and a
+    // key; a bidi override, a zero width space and a tag character in the deck's name.
+    let deck = r#"[deck]
+id = "evil"
+name = "Evil\u202Ename\u200B\U000E0041"
+
+[[card]]
+id = "ok"
+front = "ok"
+back = "fine"
+
+[[card]]
+id = "osc"
+front = "esc\u001B]52;c;aGk=\u0007x"
+back = "b"
+
+[[card]]
+id = "csi"
+front = "c"
+back = "b"
+kind = "x\u009B31m"
+"fr\u009Bont\u001B[2J" = 1
+"#;
+    std::fs::write(decks.join("evil\u{1b}]52;c;aGk=\u{7}.toml"), deck).unwrap();
+    for args in [
+        &["check"][..],
+        &["check", "--format", "json"],
+        &["decks"],
+        &["decks", "--json"],
+        &["due"],
+        &["due", "--json"],
+        &["stats"],
+        &["stats", "--json"],
+    ] {
+        let out = medterm(home.path())
+            .args(args)
+            .env("MEDTERM_NOW", "2026-12-04T20:00:00Z")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        if let Some(c) = stdout.chars().find(|&c| raw_hazard(c)) {
+            panic!(
+                "`medterm {args:?}` printed U+{:04X}:\n{stdout}",
+                u32::from(c)
+            );
+        }
+        match args {
+            ["check"] => {
+                assert!(
+                    stdout.contains("evil\u{FFFD}]52;c;aGk=\u{FFFD}.toml"),
+                    "{stdout}"
+                );
+                assert!(
+                    stdout.contains("unknown field `fr\u{FFFD}ont\u{FFFD}[2J`"),
+                    "{stdout}"
+                );
+                assert!(stdout.contains("unknown kind \"x\u{FFFD}31m\""), "{stdout}");
+            }
+            ["decks"] => assert!(stdout.contains("Evil\u{FFFD}name\u{FFFD}\u{FFFD}")),
+            ["decks", "--json"] => {
+                // Escaped, not lost: a program reading the JSON gets the name as written.
+                let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                let evil = list
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|d| d["id"] == "evil")
+                    .unwrap();
+                assert_eq!(evil["name"], "Evil\u{202e}name\u{200b}\u{e0041}");
+            }
+            ["check", "--format", "json"] => {
+                for line in stdout.lines() {
+                    serde_json::from_str::<serde_json::Value>(line).unwrap();
+                }
+                assert!(stdout.contains("x\\u009b31m"), "{stdout}");
+            }
+            _ => {}
+        }
+    }
+}

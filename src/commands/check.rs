@@ -8,6 +8,8 @@ use crate::storage::log::LineProblem;
 use crate::storage::reader::{self, Loaded};
 use crate::study::DeckSet;
 
+use crate::text;
+
 use super::{Exit, Out};
 
 pub fn run(settings: &Settings, args: &CheckArgs) -> anyhow::Result<Exit> {
@@ -39,7 +41,7 @@ pub fn run(settings: &Settings, args: &CheckArgs) -> anyhow::Result<Exit> {
     for d in unreadable.iter().chain(&diagnostics) {
         match args.format {
             Format::Human => out.write_str(&d.render())?,
-            Format::Json => out.line(&d.to_json().to_string())?,
+            Format::Json => out.line(&text::json(&d.to_json()))?,
         }
     }
     if args.format == Format::Human {

@@ -24,7 +24,7 @@ pub fn run(settings: &Settings, args: &DecksArgs) -> anyhow::Result<Exit> {
                 })
             })
             .collect();
-        out.line(&serde_json::Value::Array(list).to_string())?;
+        out.line(&text::json(&serde_json::Value::Array(list)))?;
     } else {
         let id_w = set
             .loaded

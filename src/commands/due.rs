@@ -96,7 +96,7 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
             "total": {"new": total[0], "learning": total[1], "review": total[2]},
             "first": first,
         });
-        out.line(&value.to_string())?;
+        out.line(&text::json(&value))?;
     } else {
         let w = shown
             .iter()
@@ -127,7 +127,7 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
         for d in &report.damage {
             eprintln!(
                 "medterm: warning: {}:{}: a review log line was skipped",
-                d.path.display(),
+                text::sanitize(&d.path.display().to_string()),
                 d.line
             );
         }

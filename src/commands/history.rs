@@ -123,7 +123,7 @@ fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<Exit> {
             "  skipped {}:{}: {}",
             file.display(),
             s.line,
-            s.why
+            crate::text::sanitize(&s.why)
         ))?;
     }
     out.flush()?;

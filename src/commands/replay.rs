@@ -109,7 +109,7 @@ pub fn run(settings: &Settings, args: &ReplayArgs) -> anyhow::Result<Exit> {
             "due": due.to_rfc3339_opts(SecondsFormat::Secs, true),
             "interval_days": state.interval_days,
         });
-        out.line(&line.to_string())?;
+        out.line(&crate::text::json(&line))?;
     }
     out.flush()?;
     Ok(Exit::Ok)

@@ -37,7 +37,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Exit> {
     );
     let mut out = Out::stdout();
     if args.json {
-        out.line(&report.to_json().to_string())?;
+        out.line(&crate::text::json(&report.to_json()))?;
     } else {
         for line in report.lines() {
             out.line(&line)?;

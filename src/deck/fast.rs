@@ -14,6 +14,8 @@ use toml_parser::decoder::{Encoding, ScalarKind};
 use toml_parser::parser::{EventReceiver, ValidateWhitespace};
 use toml_parser::{ErrorSink, ParseError, Source, Span};
 
+use toml::de::DeTable;
+
 use super::tree::{Item, Key, Table, Val};
 
 /// Files larger than this are parsed as two halves on two threads.
@@ -329,48 +331,48 @@ impl EventReceiver for Builder<'_> {
     }
 }
 
+/// Tables are compared by where they start (their header), which is all the walker uses;
+/// the span of the array of cards is not used at all.
+fn normalized(mut t: Table<'_>) -> Table<'_> {
+    fn item(i: &mut Item<'_>) {
+        match &mut i.val {
+            Val::Table(t) => {
+                i.span.end = i.span.start;
+                t.entries.iter_mut().for_each(|(_, v)| item(v));
+            }
+            Val::Array(items) => items.iter_mut().for_each(item),
+            _ => {}
+        }
+    }
+    for (k, v) in &mut t.entries {
+        if k.name == "card" {
+            v.span = 0..0;
+        }
+        item(v);
+    }
+    t
+}
+
+/// `Ok(true)` when the fast path took the text and built what the toml crate builds,
+/// `Ok(false)` when it declined; for the differential tests and the fuzz target.
+pub fn agrees_with_toml(text: &str) -> Result<bool, String> {
+    let Some(fast) = parse(text) else {
+        return Ok(false);
+    };
+    let slow = DeTable::parse(text)
+        .map_err(|e| format!("the fast path accepted what toml rejects: {e}"))?;
+    let slow = Table::from_toml(slow.get_ref());
+    let (fast, slow) = (normalized(fast), normalized(slow));
+    if fast == slow {
+        Ok(true)
+    } else {
+        Err(format!("trees differ:\nfast {fast:#?}\nslow {slow:#?}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use toml::de::DeTable;
-
-    /// Tables are compared by where they start (their header), which is all the walker uses;
-    /// the span of the array of cards is not used at all.
-    fn normalized(mut t: Table<'_>) -> Table<'_> {
-        fn item(i: &mut Item<'_>) {
-            match &mut i.val {
-                Val::Table(t) => {
-                    i.span.end = i.span.start;
-                    t.entries.iter_mut().for_each(|(_, v)| item(v));
-                }
-                Val::Array(items) => items.iter_mut().for_each(item),
-                _ => {}
-            }
-        }
-        for (k, v) in &mut t.entries {
-            if k.name == "card" {
-                v.span = 0..0;
-            }
-            item(v);
-        }
-        t
-    }
-
-    /// `Ok(true)` when the fast path took the text and built what the toml crate builds.
-    pub(crate) fn agrees_with_toml(text: &str) -> Result<bool, String> {
-        let Some(fast) = parse(text) else {
-            return Ok(false);
-        };
-        let slow = DeTable::parse(text)
-            .map_err(|e| format!("the fast path accepted what toml rejects: {e}"))?;
-        let slow = Table::from_toml(slow.get_ref());
-        let (fast, slow) = (normalized(fast), normalized(slow));
-        if fast == slow {
-            Ok(true)
-        } else {
-            Err(format!("trees differ:\nfast {fast:#?}\nslow {slow:#?}"))
-        }
-    }
 
     #[test]
     fn the_common_shape_takes_the_fast_path_and_matches_toml() {

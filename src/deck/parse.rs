@@ -338,7 +338,7 @@ impl Parser<'_, '_> {
             self.diags.push(
                 self.src
                     .diag(
-                        span,
+                        span.clone(),
                         Severity::Warning,
                         format!(
                             "`{field}` contains the invisible character U+{:04X}",
@@ -346,6 +346,21 @@ impl Parser<'_, '_> {
                         ),
                     )
                     .with_help("remove it: it is shown as \u{FFFD}"),
+            );
+        }
+        let marks = text::longest_mark_run(value);
+        if marks > text::MAX_COMBINING_MARKS {
+            self.diags.push(
+                self.src
+                    .diag(
+                        span,
+                        Severity::Warning,
+                        format!("`{field}` has {marks} combining marks on one character"),
+                    )
+                    .with_help(format!(
+                        "only {} are shown; write the accented letter itself",
+                        text::MAX_COMBINING_MARKS
+                    )),
             );
         }
         true

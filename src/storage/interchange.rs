@@ -189,13 +189,12 @@ fn parse_csv(text: &str) -> Parsed {
 
 /// One answer as a replay-format line.
 pub fn to_jsonl(card: &str, time: DateTime<Utc>, rating: u8, ms: u64) -> String {
-    serde_json::json!({
+    crate::text::json(&serde_json::json!({
         "card": card,
         "time": time.to_rfc3339_opts(SecondsFormat::Millis, true),
         "rating": rating,
         "duration_ms": ms,
-    })
-    .to_string()
+    }))
 }
 
 /// The CSV header of [`to_csv`].

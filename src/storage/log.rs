@@ -196,8 +196,8 @@ pub struct Damage {
 pub struct ParsedLog {
     pub events: Vec<Event>,
     pub damage: Vec<Damage>,
-    /// Where a last line without its newline, or one that does not parse, begins: a write
-    /// cut short. The caller sets it aside before appending.
+    /// Where a last line without its newline begins: a write cut short. The caller sets it
+    /// aside before appending.
     pub torn_tail: Option<usize>,
 }
 
@@ -213,28 +213,25 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> ParsedLog {
             Some(i) => (&rest[..i], offset + i + 1, true),
             None => (rest, bytes.len(), false),
         };
-        let text = std::str::from_utf8(line).map(|t| t.trim_end_matches('\r'));
-        let is_last = next >= bytes.len();
         // NUL padding (a file system's answer to a crash) and blank lines carry nothing.
         let blank = line.iter().all(|&b| b == 0 || b.is_ascii_whitespace());
-        if !blank {
+        if !complete {
+            // Only the last line can lack its newline: a write cut short, whatever it holds.
+            // A complete line that is no event is damage, even the last one (it is kept).
+            out.torn_tail = Some(offset);
+        } else if !blank {
+            let text = std::str::from_utf8(line).map(|t| t.trim_end_matches('\r'));
             match text
                 .map_err(|e| LineProblem::Unparsable(e.to_string()))
                 .and_then(parse_line)
             {
-                Ok(event) if complete => out.events.push(event),
-                Ok(_) | Err(LineProblem::Unparsable(_)) if is_last => {
-                    out.torn_tail = Some(offset);
-                }
-                Ok(_) => unreachable!("only the last line can lack its newline"),
+                Ok(event) => out.events.push(event),
                 Err(problem) => out.damage.push(Damage {
                     path: path.to_path_buf(),
                     line: line_no,
                     problem,
                 }),
             }
-        } else if is_last && !complete {
-            out.torn_tail = Some(offset);
         }
         offset = next;
     }

@@ -48,6 +48,9 @@ struct Raw<'a> {
     ms: Option<u64>,
     #[serde(borrow, default)]
     target: Option<Cow<'a, str>>,
+    /// Not used here, but a line without it is no event (as for `log::parse_line`).
+    #[serde(borrow, rename = "device")]
+    _device: Cow<'a, str>,
 }
 
 /// The last date seen, as its text and its day number: lines in time order mostly share it.
@@ -89,7 +92,9 @@ fn parse_time_cached(s: &str, cache: &mut DateCache) -> Option<DateTime<Utc>> {
             digits(20..23)?,
         );
         if h > 23 || m > 59 || sec > 59 {
-            return None;
+            // Out of range, or a leap second (`23:59:60`, which RFC 3339 allows): chrono
+            // decides, as it does for `log::parse_line`.
+            return parse_time(s);
         }
         let secs = cache.days * 86_400 + h * 3600 + m * 60 + sec;
         return DateTime::from_timestamp(secs, u32::try_from(ms * 1_000_000).ok()?);
@@ -278,7 +283,8 @@ fn fast_fields(line: &[u8]) -> Option<(&str, &str, &str, &str, Option<u8>, Optio
         fn number(&mut self) -> Option<u64> {
             let rest = self.b.get(self.pos..)?;
             let len = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-            if len == 0 || len > 18 {
+            // JSON numbers have no leading zero: `0420` is serde's to refuse.
+            if len == 0 || len > 18 || (len > 1 && rest[0] == b'0') {
                 return None;
             }
             let mut n = 0u64;
@@ -288,6 +294,12 @@ fn fast_fields(line: &[u8]) -> Option<(&str, &str, &str, &str, Option<u8>, Optio
             self.pos += len;
             Some(n)
         }
+    }
+    // JSON strings hold no raw control character: such a line is serde's to refuse. One
+    // pass for the smallest byte (it vectorizes) over the line, not a check per string.
+    let body = line.strip_suffix(b"\r").unwrap_or(line);
+    if body.iter().copied().min().is_some_and(|b| b < 0x20) {
+        return None;
     }
     let text = std::str::from_utf8(line).ok()?;
     let mut c = Cursor {
@@ -352,11 +364,14 @@ fn handle_line(
             rating,
             ms,
             target: (!target.is_empty()).then_some(Cow::Borrowed(target)),
+            _device: Cow::Borrowed(""),
         };
         to_answer(&raw, known, part)
     } else {
-        match serde_json::from_slice::<Raw<'_>>(line) {
-            Ok(raw) if raw.v <= FORMAT_VERSION => to_answer(&raw, known, part),
+        // From checked text, not bytes: serde_json skips an unknown field's string without
+        // checking its UTF-8, where `parse_line` (text first) refuses the line.
+        match std::str::from_utf8(line).map(serde_json::from_str::<Raw<'_>>) {
+            Ok(Ok(raw)) if raw.v <= FORMAT_VERSION => to_answer(&raw, known, part),
             _ => Err(()),
         }
     };
@@ -372,13 +387,9 @@ fn handle_line(
         }),
         Ok(_) if complete => {}
         // A last line cut short, or unparsable at the very end of a file: a torn write.
-        _ if last_of_file
-            && (!complete
-                || parse_line(&String::from_utf8_lossy(line))
-                    .is_err_and(|p| matches!(p, LineProblem::Unparsable(_)))) =>
-        {
-            part.torn.push((file, offset));
-        }
+        // A last line without its newline is a write cut short, whatever it holds (as for
+        // `log::parse_log`); a complete line that is no event is damage, wherever it is.
+        _ if last_of_file && !complete => part.torn.push((file, offset)),
         _ => {
             // Say exactly why, with the slow parser.
             let problem = match std::str::from_utf8(line) {
@@ -415,7 +426,11 @@ fn to_answer(
         _ => return Err(()),
     };
     let card = raw.card.as_deref().ok_or(())?;
-    let ms = u32::try_from(raw.ms.unwrap_or(0)).unwrap_or(u32::MAX);
+    // Time taken belongs to answers only, as in `log::Action`: a suspend's `ms` is ignored.
+    let ms = match op {
+        Op::Grade(_) => u32::try_from(raw.ms.unwrap_or(0)).unwrap_or(u32::MAX),
+        Op::Suspend | Op::Unsuspend | Op::Bury => 0,
+    };
     // Cards the caller named (the library's) are looked up in its table, shared and only
     // read; only other cards go into the thread's own.
     let card = known
@@ -620,6 +635,17 @@ mod tests {
                 Some(1500)
             )
         );
+        // Found by the `log` fuzz target: a raw control character inside a string is not
+        // JSON, and serde (so `parse_line`) refuses the line.
+        assert!(
+            fast_fields(b"{\"v\":1,\"id\":\"a\",\"kind\":\"bury\",\"card\":\"d:\x00x\",\"time\":\"t\",\"device\":\"d\"}")
+                .is_none()
+        );
+        assert!(fast_fields(b"{\"v\":1,\"id\":\"a\",\"kind\":\"bury\",\"card\":\"d:x\",\"time\":\"t\",\"device\":\"d\tx\"}").is_none());
+        // Nor is a number with a leading zero (found by the `log` fuzz target in CI's run).
+        assert!(fast_fields(br#"{"v":1,"id":"a","kind":"review","card":"d:x","time":"t","rating":3,"ms":0420,"device":"d"}"#).is_none());
+        assert!(fast_fields(br#"{"v":1,"id":"a","kind":"review","card":"d:x","time":"t","rating":03,"device":"d"}"#).is_none());
+        assert!(fast_fields(br#"{"v":1,"id":"a","kind":"review","card":"d:x","time":"t","rating":3,"ms":0,"device":"d"}"#).is_some());
         // Escapes, reordered or extra fields: not the fast path's business.
         assert!(fast_fields(br#"{"v":1,"id":"a\"b","kind":"review","card":"d:x","time":"t","rating":3,"ms":1,"device":"d"}"#).is_none());
         assert!(fast_fields(br#"{"id":"a","v":1,"kind":"review","card":"d:x","time":"t","rating":3,"device":"d"}"#).is_none());
@@ -652,6 +678,19 @@ mod tests {
             assert_eq!(parse_time_cached(s, &mut cache), parse_time(s), "{s}");
         }
         assert!(parse_time_cached("2026-12-04T24:30:00.123Z", &mut cache).is_none());
+        // Found by the `log` fuzz check on a seed: a leap second, which `parse_line` takes, was
+        // refused here, so the reader dropped an answer the plain parser keeps.
+        let leap = "2026-12-31T23:59:60.000Z";
+        assert!(parse_time_cached(leap, &mut cache).is_some());
+        assert_eq!(
+            parse_time_cached(leap, &mut cache),
+            crate::storage::log::parse_line(
+                &review("l", "d:x", "2026-12-04T10:00:00Z", 3)
+                    .replace("2026-12-04T10:00:00.000Z", leap)
+            )
+            .ok()
+            .map(|e| e.time)
+        );
     }
 
     #[test]
@@ -696,6 +735,96 @@ mod tests {
         assert_eq!(loaded.damage.len(), 1);
         assert_eq!(loaded.damage[0].line, 3);
         assert!(loaded.torn.is_empty());
+    }
+
+    /// Time taken is an answer's: `parse_line` drops it from other events, and so does the
+    /// reader (the statistics add it up).
+    #[test]
+    fn only_answers_carry_the_time_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = concat!(
+            r#"{"v":1,"id":"s1","kind":"suspend","card":"d:x","time":"2026-12-04T10:00:05.000Z","ms":700,"device":"d"}"#,
+            "\n"
+        );
+        std::fs::write(dir.path().join("a.jsonl"), text).unwrap();
+        let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
+        assert_eq!(loaded.answers.len(), 1);
+        assert_eq!(loaded.ms, [0]);
+    }
+
+    /// Found by the `log` fuzz target: the reader took a line without `device`, which
+    /// `parse_line` refuses, so an undo that the plain parser calls damage took an answer
+    /// back at start-up.
+    #[test]
+    fn a_line_without_its_device_is_damage_as_for_parse_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!(
+            "{}\n{}\n{}\n",
+            review("a1", "d:x", "2026-12-04T10:00:00Z", 3),
+            r#"{"v":1,"id":"u1","kind":"undo","target":"a1","time":"2026-12-04T10:00:05.000Z","devzce":"d"}"#,
+            review("a2", "d:y", "2026-12-04T10:01:00Z", 3),
+        );
+        std::fs::write(dir.path().join("a.jsonl"), &text).unwrap();
+        let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
+        assert_eq!(
+            loaded.answers.len(),
+            2,
+            "the undo without a device took the answer back"
+        );
+        assert_eq!(loaded.damage.len(), 1);
+        assert_eq!(loaded.damage[0].line, 2);
+    }
+
+    /// Found by the `log` fuzz target: bytes that are not UTF-8 in an unknown field's value
+    /// passed `serde_json` (which skips such a value unchecked), so the reader applied an
+    /// undo that `parse_line` calls damage.
+    #[test]
+    fn a_line_that_is_not_utf8_anywhere_is_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes =
+            format!("{}\n", review("a1", "d:x", "2026-12-04T10:00:00Z", 3)).into_bytes();
+        bytes.extend_from_slice(
+            b"{\"v\":1,\"id\":\"u1\",\"kind\":\"undo\",\"target\":\"a1\",\"time\":\"2026-12-04T10:00:05.000Z\",\"x\":\"\xff\",\"device\":\"d\"}\n",
+        );
+        bytes.extend_from_slice(
+            format!("{}\n", review("a2", "d:y", "2026-12-04T10:01:00Z", 3)).as_bytes(),
+        );
+        std::fs::write(dir.path().join("a.jsonl"), &bytes).unwrap();
+        let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
+        assert_eq!(
+            loaded.answers.len(),
+            2,
+            "an undo that is no event took an answer back"
+        );
+        assert_eq!(loaded.damage.len(), 1);
+        assert_eq!(loaded.damage[0].line, 2);
+    }
+
+    /// The `log` fuzz target found the reader and `parse_log` apart on a complete last line
+    /// that is no event: damage (kept in the file, as tests/storage.rs requires) for the
+    /// reader, a torn tail (cut off) for `parse_log`. Both say damage now.
+    #[test]
+    fn an_unparsable_last_line_with_its_newline_is_damage_for_both_parsers() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = review("a1", "d:x", "2026-12-04T10:00:00Z", 3);
+        let mut bytes = format!("{first}\n{{\"v\":1,\"id\":\"le\":\"2026\"}}\n").into_bytes();
+        // And a last line that is an event but for bytes that are not UTF-8.
+        let second = review("a\u{e9}2", "d:x", "2026-12-04T10:10:00Z", 3);
+        let cut = second.find('\u{e9}').unwrap();
+        bytes.extend_from_slice(&second.as_bytes()[..cut]);
+        bytes.extend_from_slice(b"\xe2");
+        bytes.extend_from_slice(&second.as_bytes()[cut + 2..]);
+        bytes.push(b'\n');
+        std::fs::write(dir.path().join("a.jsonl"), &bytes).unwrap();
+        let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
+        assert_eq!(loaded.answers.len(), 1);
+        let lines: Vec<usize> = loaded.damage.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [2, 3]);
+        assert!(loaded.torn.is_empty());
+        let parsed = crate::storage::log::parse_log(Path::new("a.jsonl"), &bytes);
+        let lines: Vec<usize> = parsed.damage.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [2, 3]);
+        assert_eq!(parsed.torn_tail, None);
     }
 
     #[test]

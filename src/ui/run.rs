@@ -953,3 +953,341 @@ pub fn run(
     result?;
     Ok(Exit::Ok)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Hostile deck text, end to end: TOML text through the real loader and the study
+    //! session into every screen, drawn into a test buffer whose cells are then searched.
+
+    use std::fmt::Write as _;
+
+    use super::*;
+    use crate::cli::GlobalArgs;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// Invisible characters, as TOML escapes: bidi embeddings, overrides and isolates, zero
+    /// widths and joiners, the byte-order mark, the word joiner, a soft hyphen, two tag
+    /// characters, then a letter under a pile of twelve combining accents. The loader
+    /// warns about these and loads the card.
+    const P: &str = r"\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200B\u200C\u200D\uFEFF\u2060\u00AD\U000E0041\U000E007Fe\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301";
+    /// Line and paragraph separators: whitespace, so not in tags.
+    const SEP: &str = r"\u2028\u2029";
+
+    /// Escape sequences and control characters, as TOML escapes: CSI clear screen, an OSC 8
+    /// link, an OSC 52 clipboard write, C1 CSI, DEL, NUL, backspace, carriage return. The
+    /// loader refuses any field that holds one.
+    const CONTROLS: &[&str] = &[
+        r"\u001B[2J\u001B[H",
+        r"\u001B]8;;https://example.com\u0007link\u001B]8;;\u0007",
+        r"\u001B]52;c;aGVsbG8=\u0007",
+        r"\u009B31m",
+        r"\u007F",
+        r"\u0000",
+        r"\u0008",
+        r"\r",
+    ];
+
+    /// What no cell may hold, listed here rather than taken from `text`.
+    fn forbidden(c: char) -> bool {
+        matches!(
+            c,
+            '\u{0}'..='\u{1F}'
+                | '\u{7F}'..='\u{9F}'
+                | '\u{AD}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+    }
+
+    fn hostile_deck() -> String {
+        format!(
+            r#"[deck]
+id = "hostile"
+name = "Deckbeg{P}Deckend"
+description = "descbeg{P}{SEP}descend"
+reverse = true
+
+[[card]]
+id = "part"
+front = "partbeg{P}partend/o"
+back = "pmeanbeg{P}{SEP}pmeanend"
+kind = "combining-form"
+tags = ["tagbeg{P}tagend"]
+
+[[card]]
+id = "term"
+front = "termbeg{P}{SEP}termend"
+back = "backbeg{P}backend\nbacktwo{SEP}backlast"
+kind = "term"
+answers = ["ansbeg{P}ansend"]
+variants = ["varbeg{P}varend"]
+example = "exbeg{P}exend"
+parts = ["partbeg{P}partend/o"]
+confused_with = ["lookbeg{P}lookend"]
+note = "notebeg{P}noteend\nnotelast{SEP}"
+tags = ["tagbeg{P}tagend", "two"]
+
+[[card]]
+id = "look"
+front = "lookbeg{P}lookend"
+back = "lmeanbeg{P}lmeanend"
+
+[[card]]
+id = "abbr"
+front = "abbrbeg{P}abbrend"
+back = "abackbeg{P}abackend"
+kind = "abbreviation"
+caution = "do-not-use"
+instead = "insbeg{P}insend"
+"#
+        )
+    }
+
+    /// A deck whose every card carries an escape sequence or a control character in one
+    /// of its fields.
+    fn control_deck() -> String {
+        let mut text = String::from("[deck]\nid = \"controls\"\nname = \"Controls\"\n");
+        let fields = [
+            "front", "back", "example", "note", "answers", "variants", "tags", "instead",
+        ];
+        for (i, c) in CONTROLS.iter().enumerate() {
+            for (j, field) in fields.iter().enumerate() {
+                let value = format!("\"ctl{i}{c}ctl\"");
+                let value = if matches!(*field, "answers" | "variants" | "tags") {
+                    format!("[{value}]")
+                } else {
+                    value
+                };
+                let front = if *field == "front" {
+                    String::new()
+                } else {
+                    format!("front = \"ctl{i}-{j}\"\n")
+                };
+                let back = if *field == "back" {
+                    ""
+                } else {
+                    "back = \"b\"\n"
+                };
+                let caution = if *field == "instead" {
+                    "caution = \"error-prone\"\n"
+                } else {
+                    ""
+                };
+                let _ = write!(
+                    text,
+                    "\n[[card]]\nid = \"c{i}-{j}\"\n{front}{back}{caution}{field} = {value}\n"
+                );
+            }
+        }
+        text
+    }
+
+    fn draw(app: &App, keys: &Keymap, w: u16, h: u16) -> Vec<String> {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| view::render(app, keys, &Theme::named("dark", false), f))
+            .unwrap();
+        let buf = t.backend().buffer();
+        let mut rows = Vec::new();
+        for y in 0..h {
+            let mut row = String::new();
+            for x in 0..w {
+                let symbol = buf[(x, y)].symbol();
+                if let Some(c) = symbol.chars().find(|&c| forbidden(c)) {
+                    panic!("cell ({x}, {y}) holds U+{:04X}: {symbol:?}", u32::from(c));
+                }
+                let marks = symbol
+                    .chars()
+                    .filter(|&c| unicode_normalization::char::is_combining_mark(c))
+                    .count();
+                assert!(
+                    marks <= crate::text::MAX_COMBINING_MARKS,
+                    "cell ({x}, {y}) stacks {marks} marks"
+                );
+                row.push_str(symbol);
+            }
+            rows.push(row);
+        }
+        rows
+    }
+
+    /// Draws at a roomy and at the smallest size; the roomy rows are returned.
+    fn screen(app: &App, keys: &Keymap) -> String {
+        draw(app, keys, 40, 12);
+        draw(app, keys, 160, 48).join("\n")
+    }
+
+    /// Both words around a hostile run are on one row: the text is shown, not swallowed.
+    #[allow(clippy::string_slice)] // `i` is where `find` found a match
+    fn shows(screen: &str, words: &[(&str, &str)]) {
+        for (head, tail) in words {
+            assert!(
+                screen
+                    .lines()
+                    .any(|row| row.find(head).is_some_and(|i| row[i..].contains(tail))),
+                "{head}…{tail} not on screen:\n{screen}"
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_deck_text_never_reaches_a_cell_and_the_words_around_it_do() {
+        let home = tempfile::tempdir().unwrap();
+        let decks = home.path().join("decks");
+        std::fs::create_dir_all(&decks).unwrap();
+        // The file name is deck text too: it is shown where a card is defined.
+        let hostile_name = "evil\u{1b}]52;c;aGk=\u{7}\u{202e}.toml";
+        std::fs::write(decks.join(hostile_name), hostile_deck()).unwrap();
+        std::fs::write(decks.join("controls.toml"), control_deck()).unwrap();
+        let settings = Settings::resolve(&GlobalArgs {
+            data_dir: Some(home.path().to_path_buf()),
+            deck_paths: vec![],
+            color: ColorChoice::Never,
+            now: Some("2026-12-04T20:00:00Z".into()),
+        })
+        .unwrap();
+        let session = Session::open(&settings, true).unwrap();
+
+        let loaded = &session.library.decks.loaded;
+        let hostile = loaded
+            .deck("hostile")
+            .expect("the invisible characters load");
+        assert_eq!(hostile.cards.len(), 4);
+        let controls = loaded.deck("controls").expect("its header is clean");
+        assert!(
+            controls.cards.is_empty(),
+            "a card with a control character loaded"
+        );
+        let refused = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() && d.message.contains("control character"))
+            .count();
+        assert_eq!(refused, CONTROLS.len() * 8, "{:#?}", loaded.diagnostics);
+
+        let keys = Keymap::default();
+        let mut driver = Driver {
+            settings: &settings,
+            lookup: Lookup::new(&session),
+            session,
+            limits: settings.limits(),
+            decks: None,
+            tag: None,
+            queue: None,
+            current: None,
+            shown_at: Instant::now(),
+            studied: 0,
+            correct: 0,
+            started: Instant::now(),
+        };
+        let mut app = App::new(Vec::new(), vec!["a banner".into()]);
+        driver.refresh_home(&mut app);
+        let home_screen = screen(&app, &keys);
+        assert!(home_screen.contains("Deckbeg"), "{home_screen}");
+
+        // Every item of the hostile deck, both directions: front, back, typed, edit.
+        let deck = driver.session.library.deck_index("hostile").unwrap();
+        let items: Vec<u32> = (0..driver.session.library.items.len())
+            .filter(|&i| driver.session.library.items[i].deck == deck)
+            .map(|i| u32::try_from(i).unwrap())
+            .collect();
+        assert_eq!(items.len(), 8, "four cards, each both ways");
+        let mut fronts = String::new();
+        let mut backs = String::new();
+        for &item in &items {
+            app.screen = Screen::Study {
+                card: None,
+                revealed: false,
+                counts: Counts::default(),
+                typing: None,
+            };
+            driver.show(&mut app, item);
+            fronts.push_str(&screen(&app, &keys));
+            app::update(&mut app, app::Action::Reveal);
+            backs.push_str(&screen(&app, &keys));
+            let typed = "ans\u{1b}[31mbeg\u{202e}\u{200b}x";
+            if let Screen::Study { card, typing, .. } = &mut app.screen {
+                let accepted = &card.as_ref().unwrap().accepted;
+                *typing = Some(Typing {
+                    input: typed.into(),
+                    checked: Some(crate::study::answer::check(typed, accepted)),
+                });
+            }
+            backs.push_str(&screen(&app, &keys));
+            app::update(&mut app, app::Action::Edit);
+            backs.push_str(&screen(&app, &keys));
+            app.message = None;
+        }
+        shows(
+            &fronts,
+            &[
+                ("termbeg", "termend"),
+                ("partbeg", "partend/o"),
+                ("lookbeg", "lookend"),
+                ("abbrbeg", "abbrend"),
+                ("backbeg", "backend"),
+                ("backtwo", "backlast"),
+                ("Deckbeg", "Deckend"),
+            ],
+        );
+        shows(
+            &backs,
+            &[
+                ("backbeg", "backend"),
+                ("backtwo", "backlast"),
+                ("termbeg", "termend"),
+                ("varbeg", "varend"),
+                ("exbeg", "exend"),
+                ("notebeg", "noteend"),
+                ("partbeg", "pmeanend"),
+                ("lookbeg", "lmeanend"),
+                ("abackbeg", "abackend"),
+                ("insbeg", "insend"),
+                ("evil", ".toml"),
+            ],
+        );
+        assert!(backs.contains("notelast"));
+
+        // Browse: the list, each card's details and its answers.
+        driver.perform(&mut app, Effect::Study(Some(deck)));
+        app::update(&mut app, app::Action::Reveal);
+        driver.perform(&mut app, Effect::Grade(3));
+        app.screen = Screen::Browse {
+            query: "deck:hostile".into(),
+            editing: false,
+            results: Vec::new(),
+            selected: 0,
+        };
+        driver.search(&mut app);
+        let Screen::Browse { results, .. } = &app.screen else {
+            unreachable!()
+        };
+        assert_eq!(results.len(), 8, "every hostile item is found");
+        let mut browse = String::new();
+        for selected in 0..8 {
+            if let Screen::Browse { selected: s, .. } = &mut app.screen {
+                *s = selected;
+            }
+            driver.history(&mut app);
+            browse.push_str(&screen(&app, &keys));
+        }
+        shows(
+            &browse,
+            &[
+                ("termbeg", "termend"),
+                ("backbeg", "backend"),
+                ("evil", ".toml"),
+            ],
+        );
+        assert!(browse.contains("Deckbeg"));
+
+        // Statistics, after an answer.
+        driver.perform(&mut app, Effect::Stats);
+        let stats = screen(&app, &keys);
+        assert!(stats.contains("statistics"), "{stats}");
+    }
+}

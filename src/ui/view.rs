@@ -12,13 +12,33 @@ use super::app::{App, CardView, Screen, Typing};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use crate::study::answer::{Diff, Verdict};
-use crate::text::sanitize;
+use crate::text::{one_line, sanitize};
 
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 
+/// Deck text on one line: line breaks become spaces, nothing unsafe is left.
 fn s(t: &str) -> String {
-    sanitize(t).into_owned()
+    one_line(t).into_owned()
+}
+
+/// Each line of a multi-line field (a back, an example, a note), sanitized.
+fn lines_of(t: &str) -> impl Iterator<Item = String> + '_ {
+    t.split('\n')
+        .map(|l| sanitize(l.strip_suffix('\r').unwrap_or(l)).into_owned())
+}
+
+/// A labelled multi-line field: the label, then the lines under one another.
+fn labelled<'a>(label: &'a str, field: &str, theme: &Theme, text: &mut Text<'a>) {
+    let indent = " ".repeat(crate::text::width(label));
+    for (i, line) in lines_of(field).enumerate() {
+        let head = if i == 0 {
+            Span::styled(label, theme.muted)
+        } else {
+            Span::raw(indent.clone())
+        };
+        text.push_line(Line::from(vec![head, Span::raw(line)]));
+    }
 }
 
 pub fn render(app: &App, keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>) {
@@ -126,7 +146,8 @@ pub fn render(app: &App, keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>) {
     }
     let help_line = match &app.message {
         Some(m) => Line::styled(s(m), theme.accent),
-        None => Line::styled(footer_hint(app, keys), theme.muted),
+        // Key names come from config.toml: a bound character is shown as safely as deck text.
+        None => Line::styled(s(&footer_hint(app, keys)), theme.muted),
     };
     frame.render_widget(Paragraph::new(help_line), footer);
     if app.help {
@@ -373,20 +394,24 @@ fn study(
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let mut text = Text::default();
     text.push_line(Line::raw(""));
-    text.push_line(Line::styled(s(&card.prompt), theme.title).centered());
+    for line in lines_of(&card.prompt) {
+        text.push_line(Line::styled(line, theme.title).centered());
+    }
     text.push_line(Line::raw(""));
     if let Some(t) = typing {
         typed_lines(t, theme, &mut text);
     }
     if revealed {
         text.push_line(Line::styled("─── answer ───", theme.muted).centered());
-        text.push_line(
-            Line::styled(
-                s(&card.answer),
-                theme.accent.add_modifier(ratatui::style::Modifier::BOLD),
-            )
-            .centered(),
-        );
+        for line in lines_of(&card.answer) {
+            text.push_line(
+                Line::styled(
+                    line,
+                    theme.accent.add_modifier(ratatui::style::Modifier::BOLD),
+                )
+                .centered(),
+            );
+        }
         text.push_line(Line::raw(""));
         if let Some((list, instead)) = &card.caution {
             text.push_line(Line::styled(
@@ -406,10 +431,7 @@ fn study(
             ]));
         }
         if let Some(e) = &card.example {
-            text.push_line(Line::from(vec![
-                Span::styled("example: ", theme.muted),
-                Span::raw(s(e)),
-            ]));
+            labelled("example: ", e, theme, &mut text);
         }
         for (front, meaning) in &card.confusables {
             text.push_line(Line::from(vec![
@@ -418,10 +440,7 @@ fn study(
             ]));
         }
         if let Some(n) = &card.note {
-            text.push_line(Line::from(vec![
-                Span::styled("note: ", theme.muted),
-                Span::raw(s(n)),
-            ]));
+            labelled("note: ", n, theme, &mut text);
         }
     }
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
@@ -684,7 +703,7 @@ fn browse(
             let text = format!(
                 "{} [{}] {} — {} · {}",
                 if i == selected { "▸" } else { " " },
-                r.state,
+                s(&r.state),
                 s(&r.front),
                 s(&r.back),
                 s(&r.deck)
@@ -779,7 +798,7 @@ fn help(keys: &Keymap, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .iter()
         .map(|(k, d)| {
             Line::from(vec![
-                Span::styled(format!("{k:>12}  "), theme.accent),
+                Span::styled(format!("{:>12}  ", s(k)), theme.accent),
                 Span::raw(*d),
             ])
         })
