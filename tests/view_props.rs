@@ -99,6 +99,7 @@ proptest! {
                 new: 1,
                 learning: 2,
                 review: 3,
+                drills: [Some((1, 1)), None, Some((2, 0))],
             }],
             vec![t[14].clone()],
         );
@@ -114,6 +115,7 @@ proptest! {
                     typing: Some(Typing {
                         input: typed.clone(),
                         checked: revealed.then(|| check(&typed, &card.accepted)),
+                        joined: revealed.then(|| t[15].clone()),
                     }),
                 };
                 assert_safe(&app, size.0, size.1)?;
@@ -132,6 +134,30 @@ proptest! {
                 selected: 0,
             };
             assert_safe(&app, size.0, size.1)?;
+            for picks in [0, 1, 2] {
+                let question = |k: usize| medterm::study::drill::Question {
+                    prompt: t[k].clone(),
+                    options: vec![t[k + 1].clone(), t[k + 2].clone()],
+                    right: 1,
+                };
+                app.screen = Screen::Quiz {
+                    quiz: Some(Box::new(medterm::ui::app::QuizView {
+                        deck: t[0].clone(),
+                        drill: medterm::study::drill::Drill::Dissect,
+                        quiz: medterm::study::drill::Quiz {
+                            title: t[2].clone(),
+                            instructions: t[3].clone(),
+                            questions: vec![question(4), question(7)],
+                            picks: vec![0; picks],
+                        },
+                        explained: vec![(t[10].clone(), t[11].clone())],
+                        location: t[12].clone(),
+                        waits: ["1m".into(), "6m".into(), "10m".into(), "8d".into()],
+                    })),
+                    counts: Counts::default(),
+                };
+                assert_safe(&app, size.0, size.1)?;
+            }
             app.screen = Screen::Stats { lines: t[4..8].to_vec(), scroll: 0 };
             assert_safe(&app, size.0, size.1)?;
             app.screen = Screen::Summary { studied: 1, correct: 1, seconds: 1, next: t[8].clone() };

@@ -60,7 +60,11 @@ fn sound(c: &Config, lines: usize) {
     assert!((0.70..=0.99).contains(&c.desired_retention.value));
     assert!(c.rollover_hour.value < 24);
     assert!((1..=36_500).contains(&c.maximum_interval.value));
-    assert!(c.leech_threshold.value < 1000 && c.daily_goal.value < 1000);
+    assert!(c.leech_threshold.value < 1000);
+    assert!(match c.daily_goal.value {
+        crate::stats::Goal::Answers(n) => (1..1000).contains(&n),
+        crate::stats::Goal::AllDue => true,
+    });
     assert!(c.streak_freezes.value < 32);
     for steps in [&c.learning_steps.value, &c.relearning_steps.value] {
         assert!(steps.iter().all(|&s| s > 0), "a zero step: {steps:?}");

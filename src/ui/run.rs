@@ -420,6 +420,11 @@ impl Driver<'_> {
             }
             let (front, back) = if item.reversed {
                 (format!("{} (reverse)", card.back), card.front.clone())
+            } else if let Some(d) = item.drill {
+                (
+                    format!("{} ({} drill)", card.front, d.as_str()),
+                    card.back.clone(),
+                )
             } else {
                 (card.front.clone(), card.back.clone())
             };
@@ -1177,6 +1182,9 @@ instead = "insbeg{P}insend"
             limits: settings.limits(),
             decks: None,
             tag: None,
+            drill: None,
+            cram: None,
+            weak: Vec::new(),
             queue: None,
             current: None,
             shown_at: Instant::now(),
@@ -1192,10 +1200,37 @@ instead = "insbeg{P}insend"
         // Every item of the hostile deck, both directions: front, back, typed, edit.
         let deck = driver.session.library.deck_index("hostile").unwrap();
         let items: Vec<u32> = (0..driver.session.library.items.len())
-            .filter(|&i| driver.session.library.items[i].deck == deck)
+            .filter(|&i| {
+                let it = &driver.session.library.items[i];
+                it.deck == deck && it.drill.is_none()
+            })
             .map(|i| u32::try_from(i).unwrap())
             .collect();
         assert_eq!(items.len(), 8, "four cards, each both ways");
+        // The drills of the hostile cards, picked through to the answer.
+        let drills: Vec<u32> = (0..driver.session.library.items.len())
+            .filter(|&i| {
+                let it = &driver.session.library.items[i];
+                it.deck == deck && it.drill.is_some()
+            })
+            .map(|i| u32::try_from(i).unwrap())
+            .collect();
+        assert!(!drills.is_empty(), "the look-alikes have a drill");
+        let mut drilled = String::new();
+        for &item in &drills {
+            app.screen = Screen::Quiz {
+                quiz: None,
+                counts: Counts::default(),
+            };
+            driver.show(&mut app, item);
+            assert!(matches!(app.screen, Screen::Quiz { quiz: Some(_), .. }));
+            drilled.push_str(&screen(&app, &keys));
+            for _ in 0..6 {
+                app::update(&mut app, app::Action::Type('1'));
+            }
+            drilled.push_str(&screen(&app, &keys));
+        }
+        shows(&drilled, &[("lookbeg", "lookend")]);
         let mut fronts = String::new();
         let mut backs = String::new();
         for &item in &items {
@@ -1215,6 +1250,7 @@ instead = "insbeg{P}insend"
                 *typing = Some(Typing {
                     input: typed.into(),
                     checked: Some(crate::study::answer::check(typed, accepted)),
+                    joined: None,
                 });
             }
             backs.push_str(&screen(&app, &keys));
@@ -1266,9 +1302,18 @@ instead = "insbeg{P}insend"
         let Screen::Browse { results, .. } = &app.screen else {
             unreachable!()
         };
-        assert_eq!(results.len(), 8, "every hostile item is found");
+        assert_eq!(
+            results.len(),
+            9,
+            "every hostile item is found, the drill too"
+        );
+        assert!(
+            results
+                .iter()
+                .any(|r| r.front.ends_with("(confusables drill)"))
+        );
         let mut browse = String::new();
-        for selected in 0..8 {
+        for selected in 0..9 {
             if let Screen::Browse { selected: s, .. } = &mut app.screen {
                 *s = selected;
             }
