@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(deck log config answer)
+TARGETS=(deck log config answer import)
 
 target=${1:-all}
 seconds=${2:-10}

@@ -10,6 +10,7 @@
 pub mod answer;
 pub mod config;
 pub mod deck;
+pub mod import;
 pub mod log;
 
 use crate::diag::{Diagnostic, SourceText};
@@ -23,6 +24,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("answer", answer::check),
     ("config", config::check),
     ("deck", deck::check),
+    ("import", import::check),
     ("log", log::check),
 ];
 

@@ -70,12 +70,37 @@ pub type CardRef = (u32, u32);
 
 /// The loaded decks' cards by front (and variant), lowercased: word parts for a term's
 /// `parts`, any card for `confused_with`.
+/// Names are kept as hashes of their lower-cased text (no string per card: 50 000 cards
+/// index in a few milliseconds); a lookup checks the card it finds really has the name.
 #[derive(Debug, Default)]
 pub struct WordIndex {
-    parts: HashMap<String, CardRef>,
-    any: HashMap<String, CardRef>,
+    parts: HashMap<u64, CardRef>,
+    any: HashMap<u64, CardRef>,
     /// Word-part cards of each kind (prefix, suffix, combining form), in deck order.
     by_kind: [Vec<CardRef>; 3],
+}
+
+/// A hash of a name's lower-cased text, without building the string.
+fn name_hash(name: &str) -> u64 {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    let mut h = foldhash::quality::FixedState::with_seed(0x6472_696c_6c73).build_hasher();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        h.write_u32(u32::from(c));
+    }
+    h.finish()
+}
+
+/// Whether the card's front or a variant is `name`, case aside.
+fn has_name(card: &Card, name: &str) -> bool {
+    let lower = |s: &str| {
+        s.chars()
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<char>>()
+    };
+    let want = lower(name);
+    std::iter::once(&card.front)
+        .chain(&card.variants)
+        .any(|n| lower(n) == want)
 }
 
 fn kind_slot(kind: Kind) -> Option<usize> {
@@ -104,11 +129,11 @@ impl WordIndex {
             for (c, card) in deck.cards.iter().enumerate() {
                 let r = (d, u32::try_from(c).unwrap_or(u32::MAX));
                 for name in std::iter::once(&card.front).chain(&card.variants) {
-                    let name = name.to_lowercase();
+                    let h = name_hash(name);
                     if card.kind.is_word_part() {
-                        index.parts.entry(name.clone()).or_insert(r);
+                        index.parts.entry(h).or_insert(r);
                     }
-                    index.any.entry(name).or_insert(r);
+                    index.any.entry(h).or_insert(r);
                 }
                 if let Some(k) = kind_slot(card.kind) {
                     index.by_kind[k].push(r);
@@ -118,17 +143,30 @@ impl WordIndex {
         index
     }
 
-    pub fn part(&self, name: &str) -> Option<CardRef> {
-        self.parts.get(&name.to_lowercase()).copied()
+    pub fn part(&self, decks: &LoadedDecks, name: &str) -> Option<CardRef> {
+        let r = *self.parts.get(&name_hash(name))?;
+        has_name(card_at(decks, r), name).then_some(r)
     }
 
-    pub fn card(&self, name: &str) -> Option<CardRef> {
-        self.any.get(&name.to_lowercase()).copied()
+    /// The card a look-alike names: by front or variant, or as `DECK:CARD`.
+    pub fn card(&self, decks: &LoadedDecks, name: &str) -> Option<CardRef> {
+        if let Some(&r) = self.any.get(&name_hash(name))
+            && has_name(card_at(decks, r), name)
+        {
+            return Some(r);
+        }
+        let key = crate::deck::CardKey::parse(name)?;
+        let d = decks.decks.iter().position(|d| d.id == key.deck())?;
+        let c = decks.decks[d]
+            .cards
+            .iter()
+            .position(|c| c.id == key.card())?;
+        Some((u32::try_from(d).ok()?, u32::try_from(c).ok()?))
     }
 
     /// The word-part cards of a term, when every part names one.
-    pub fn parts_of(&self, card: &Card) -> Option<Vec<CardRef>> {
-        card.parts.iter().map(|p| self.part(p)).collect()
+    pub fn parts_of(&self, decks: &LoadedDecks, card: &Card) -> Option<Vec<CardRef>> {
+        card.parts.iter().map(|p| self.part(decks, p)).collect()
     }
 
     /// A card and the look-alikes it names that a loaded deck has, up to three in all,
@@ -137,7 +175,7 @@ impl WordIndex {
         let mut group = vec![me];
         let mut backs = vec![card.back.to_lowercase()];
         for name in &card.confused_with {
-            if let Some(r) = self.card(name)
+            if let Some(r) = self.card(decks, name)
                 && !group.contains(&r)
             {
                 let back = card_at(decks, r).back.to_lowercase();
@@ -158,7 +196,8 @@ impl WordIndex {
     /// look-alike earlier in that order names it back (it carries the group then).
     pub fn drills_of(&self, decks: &LoadedDecks, me: CardRef, card: &Card) -> Vec<Drill> {
         let mut out = Vec::new();
-        if card.kind == Kind::Term && card.parts.len() >= 2 && self.parts_of(card).is_some() {
+        if card.kind == Kind::Term && card.parts.len() >= 2 && self.parts_of(decks, card).is_some()
+        {
             out.extend([Drill::Build, Drill::Dissect]);
         }
         if card.confused_with.is_empty() {
@@ -171,7 +210,7 @@ impl WordIndex {
                     || !card_at(decks, other)
                         .confused_with
                         .iter()
-                        .any(|n| self.card(n) == Some(me))
+                        .any(|n| self.card(decks, n) == Some(me))
             })
         {
             out.push(Drill::Confusables);
@@ -321,7 +360,7 @@ fn slot_of(decks: &LoadedDecks, r: CardRef) -> usize {
 /// The dissect drill of a term: its parts picked in order from the right ones and
 /// distractors of the same kinds, then each part's meaning from four.
 pub fn dissect(decks: &LoadedDecks, index: &WordIndex, card: &Card, seed: u64) -> Option<Quiz> {
-    let parts = index.parts_of(card)?;
+    let parts = index.parts_of(decks, card)?;
     let mut rng = Rng::new(seed);
     let n = parts.len();
     let mut fronts: Vec<String> = parts
@@ -447,7 +486,7 @@ fn starts_with_vowel(s: &str) -> bool {
 /// or dropping each combining vowel, against the choice the term's spelling makes. Empty
 /// when no choice spells the term (an irregular join: nothing to say).
 pub fn wrong_joins(decks: &LoadedDecks, index: &WordIndex, card: &Card) -> Vec<(String, String)> {
-    let Some(parts) = index.parts_of(card) else {
+    let Some(parts) = index.parts_of(decks, card) else {
         return Vec::new();
     };
     let pieces: Vec<(String, Option<String>, String)> = parts
@@ -688,7 +727,7 @@ parts = ["cardi/o", "-megaly"]
         seen.dedup();
         assert_eq!(seen.len(), options.len(), "no option twice");
         for o in options {
-            let r = index.part(o).unwrap();
+            let r = index.part(&decks, o).unwrap();
             assert!(card_at(&decks, r).kind.is_word_part(), "{o}");
         }
         let meaning = &quiz.questions[5];

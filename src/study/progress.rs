@@ -111,7 +111,7 @@ impl Library {
             out.push(me);
         }
         for p in &card.parts {
-            if let Some(r) = self.index.part(p)
+            if let Some(r) = self.index.part(&self.decks.loaded, p)
                 && !out.contains(&r)
             {
                 out.push(r);

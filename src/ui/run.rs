@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{self, Event, KeyEventKind};
-use foldhash::HashMap;
 
 use super::app::{self, App, CardView, Counts, DeckRow, Effect, QuizView, Screen, Typing};
 use super::keymap::Keymap;
@@ -23,37 +22,9 @@ use crate::study::progress::{DailyLimits, LiveQueue};
 use crate::study::session::{OpenError, Session};
 use crate::study::{DeckSet, DeckWatch};
 
-/// Card fronts (and variants) to their text, for parts and look-alikes.
-struct Lookup {
-    word_parts: HashMap<String, (String, String)>,
-    any: HashMap<String, (String, String)>,
-}
-
-impl Lookup {
-    fn new(session: &Session) -> Lookup {
-        let mut word_parts = HashMap::default();
-        let mut any = HashMap::default();
-        for deck in &session.library.decks.loaded.decks {
-            for card in &deck.cards {
-                for name in std::iter::once(&card.front).chain(&card.variants) {
-                    let entry = (card.front.clone(), card.back.clone());
-                    if card.kind.is_word_part() {
-                        word_parts
-                            .entry(name.to_lowercase())
-                            .or_insert_with(|| entry.clone());
-                    }
-                    any.entry(name.to_lowercase()).or_insert(entry);
-                }
-            }
-        }
-        Lookup { word_parts, any }
-    }
-}
-
 struct Driver<'s> {
     settings: &'s Settings,
     session: Session,
-    lookup: Lookup,
     limits: DailyLimits,
     decks: Option<Vec<u32>>,
     /// Only cards with this tag (`medterm study --tag`).
@@ -96,27 +67,27 @@ impl Driver<'_> {
         } else {
             (card.front.clone(), card.back.clone())
         };
+        let decks = &lib.decks.loaded;
         let parts = card
             .parts
             .iter()
             .map(|p| {
-                let meaning = self
-                    .lookup
-                    .word_parts
-                    .get(&p.to_lowercase())
-                    .map_or_else(String::new, |(_, m)| m.clone());
+                let meaning = lib
+                    .index
+                    .part(decks, p)
+                    .map_or_else(String::new, |r| drill::card_at(decks, r).back.clone());
                 (p.clone(), meaning)
             })
             .collect();
         let confusables = card
             .confused_with
             .iter()
-            .map(|c| {
-                self.lookup
-                    .any
-                    .get(&c.to_lowercase())
-                    .cloned()
-                    .unwrap_or_else(|| (c.clone(), String::new()))
+            .map(|c| match lib.index.card(decks, c) {
+                Some(r) => {
+                    let other = drill::card_at(decks, r);
+                    (other.front.clone(), other.back.clone())
+                }
+                None => (c.clone(), String::new()),
             })
             .collect();
         let caution = card.caution.map(|c| {
@@ -190,7 +161,7 @@ impl Driver<'_> {
         let (quiz, explained) = match it.drill? {
             Drill::Dissect => {
                 let quiz = drill::dissect(decks, &lib.index, card, seed)?;
-                let parts = lib.index.parts_of(card)?;
+                let parts = lib.index.parts_of(decks, card)?;
                 let explained = parts
                     .iter()
                     .map(|&r| {
@@ -602,7 +573,6 @@ impl Driver<'_> {
             .get(app.selected)
             .map(|d| d.id.clone());
         self.session.reload(decks);
-        self.lookup = Lookup::new(&self.session);
         self.queue = None;
         // Item numbers changed: a cram list of them ends; the day's queue takes over.
         self.cram = None;
@@ -858,7 +828,6 @@ pub fn run(
     let theme = theme_for(settings);
     let mut driver = Driver {
         settings,
-        lookup: Lookup::new(&session),
         session,
         limits: settings.limits(),
         decks: None,
@@ -1177,7 +1146,6 @@ instead = "insbeg{P}insend"
         let keys = Keymap::default();
         let mut driver = Driver {
             settings: &settings,
-            lookup: Lookup::new(&session),
             session,
             limits: settings.limits(),
             decks: None,
