@@ -295,8 +295,10 @@ fn decode(path: &str, bytes: &[u8]) -> Result<String, Box<Diagnostic>> {
     })
 }
 
-/// 1-based line and column just after `before`.
+/// 1-based line and column just after `before`, counting lines as the reader does: CRLF,
+/// LF and a lone CR each end one.
 fn line_col(before: &str) -> (usize, usize) {
+    let before = before.replace("\r\n", "\n").replace('\r', "\n");
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
@@ -401,7 +403,11 @@ pub fn import(path: &str, bytes: &[u8], options: &ImportOptions) -> Result<Impor
 
     let mut builder = Cards {
         html,
-        tags: read.tags,
+        // The file's own tags (Anki's `#tags:`), cleaned as a cell's are.
+        tags: clean(&read.tags.join(" "), false, &mut 0)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
         dropped: Dropped::default(),
         invisible: 0,
         first_image: None,
@@ -1116,7 +1122,15 @@ impl Cards {
         } else {
             raw
         };
-        clean(&plain, multiline, &mut self.invisible)
+        let cleaned = clean(&plain, multiline, &mut self.invisible);
+        // A sound reference that only the cleaning (or the HTML) put together, such as
+        // `[sou<b></b>nd:x.mp3]` or one with a control character inside, goes too: what is
+        // imported must import again as itself (found by the import fuzz target).
+        if cleaned.contains("[sound:") {
+            let again = html::strip_sounds(&cleaned, &mut self.dropped);
+            return clean(&again, multiline, &mut self.invisible);
+        }
+        cleaned
     }
 
     fn build(&mut self, rows: Vec<Row>) -> Vec<Card> {
@@ -1384,6 +1398,16 @@ mod tests {
             Err(ImportError::File(d)) => *d,
             other => panic!("expected a file error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn every_kind_of_line_end_counts_in_an_errors_position() {
+        // A lone CR (old Mac) ends a line for the reader, so for the position too (found by
+        // the import fuzz target: the NUL check counted it as part of the line).
+        let d = fail(b"front,back\rbrady-,slow\r\ntachy-,f\0ast\n");
+        assert_eq!((d.line, d.column), (Some(3), Some(9)));
+        let d = fail(b"front,back\rbrady-,sl\xffow\n");
+        assert_eq!((d.line, d.column), (Some(2), Some(10)));
     }
 
     fn pairs(i: &Imported) -> Vec<(&str, &str, &str)> {
