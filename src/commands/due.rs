@@ -5,14 +5,22 @@ use anyhow::Context as _;
 use crate::cli::DueArgs;
 use crate::scheduler::Phase;
 use crate::settings::Settings;
-use crate::study::DeckSet;
-use crate::study::progress::{Library, load_progress, todays_queue};
+use crate::study::progress::{load_library_and_progress, todays_queue};
 use crate::text;
 
 use super::{Exit, Out};
 
 pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
-    let library = Library::new(DeckSet::load(&settings.data_dir, &settings.extra_decks));
+    let cfg = settings.scheduler();
+    let (library, progress, report) =
+        load_library_and_progress(&settings.data_dir, &settings.extra_decks, &cfg).with_context(
+            || {
+                format!(
+                    "cannot read the review logs in {}",
+                    settings.data_dir.reviews_dir().display()
+                )
+            },
+        )?;
     let mut chosen = Vec::new();
     for id in &args.deck_ids {
         match library.deck_index(id) {
@@ -33,10 +41,6 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
             }
         }
     }
-    let reviews = settings.data_dir.reviews_dir();
-    let cfg = settings.scheduler();
-    let (progress, report) = load_progress(&library, &settings.data_dir, &cfg)
-        .with_context(|| format!("cannot read the review logs in {}", reviews.display()))?;
     let today = settings.clock.day_of(settings.now);
     let decks = (!chosen.is_empty()).then_some(chosen.as_slice());
     let (items, queue) = todays_queue(
@@ -133,5 +137,8 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
         }
     }
     out.flush()?;
+    // The process ends now: the system takes back the cards' few hundred thousand strings
+    // at once, where freeing them one by one took a fifth of a start with the caches valid.
+    std::mem::forget((library, progress));
     Ok(Exit::Ok)
 }

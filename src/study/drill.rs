@@ -80,12 +80,20 @@ pub struct WordIndex {
     by_kind: [Vec<CardRef>; 3],
 }
 
-/// A hash of a name's lower-cased text, without building the string.
+/// A hash of a name's lower-cased text; an ASCII name (nearly all) without building a
+/// string.
 fn name_hash(name: &str) -> u64 {
     use std::hash::{BuildHasher as _, Hasher as _};
     let mut h = foldhash::quality::FixedState::with_seed(0x6472_696c_6c73).build_hasher();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        h.write_u32(u32::from(c));
+    let mut buf = [0u8; 64];
+    match buf.get_mut(..name.len()) {
+        Some(lower) if name.is_ascii() => {
+            for (l, b) in lower.iter_mut().zip(name.bytes()) {
+                *l = b.to_ascii_lowercase();
+            }
+            h.write(lower);
+        }
+        _ => h.write(name.to_lowercase().as_bytes()),
     }
     h.finish()
 }
@@ -116,12 +124,14 @@ impl WordIndex {
     /// Empty when no card has parts or look-alikes: nothing to drill, nothing to build.
     pub fn new(decks: &LoadedDecks) -> WordIndex {
         let mut index = WordIndex::default();
-        let wanted = decks.decks.iter().any(|d| {
-            d.cards
-                .iter()
-                .any(|c| !c.parts.is_empty() || !c.confused_with.is_empty())
-        });
-        if !wanted {
+        // Only names some card asks for are indexed: a term's parts, a card's look-alikes.
+        let mut wanted_parts: foldhash::HashSet<u64> = foldhash::HashSet::default();
+        let mut wanted_any: foldhash::HashSet<u64> = foldhash::HashSet::default();
+        for card in decks.decks.iter().flat_map(|d| &d.cards) {
+            wanted_parts.extend(card.parts.iter().map(|p| name_hash(p)));
+            wanted_any.extend(card.confused_with.iter().map(|p| name_hash(p)));
+        }
+        if wanted_parts.is_empty() && wanted_any.is_empty() {
             return index;
         }
         for (d, deck) in decks.decks.iter().enumerate() {
@@ -130,10 +140,12 @@ impl WordIndex {
                 let r = (d, u32::try_from(c).unwrap_or(u32::MAX));
                 for name in std::iter::once(&card.front).chain(&card.variants) {
                     let h = name_hash(name);
-                    if card.kind.is_word_part() {
+                    if card.kind.is_word_part() && wanted_parts.contains(&h) {
                         index.parts.entry(h).or_insert(r);
                     }
-                    index.any.entry(h).or_insert(r);
+                    if wanted_any.contains(&h) {
+                        index.any.entry(h).or_insert(r);
+                    }
                 }
                 if let Some(k) = kind_slot(card.kind) {
                     index.by_kind[k].push(r);
@@ -727,8 +739,8 @@ parts = ["cardi/o", "-megaly"]
         seen.dedup();
         assert_eq!(seen.len(), options.len(), "no option twice");
         for o in options {
-            let r = index.part(&decks, o).unwrap();
-            assert!(card_at(&decks, r).kind.is_word_part(), "{o}");
+            let card = decks.decks[0].cards.iter().find(|c| c.front == *o).unwrap();
+            assert!(card.kind.is_word_part(), "{o}");
         }
         let meaning = &quiz.questions[5];
         assert_eq!(meaning.prompt, "-itis means");

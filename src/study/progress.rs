@@ -36,14 +36,18 @@ pub struct Library {
 
 impl Library {
     pub fn new(decks: DeckSet) -> Library {
-        let mut items = Vec::new();
-        let mut queue_cards = Vec::new();
+        let cards: usize = decks.loaded.decks.iter().map(|d| d.cards.len()).sum();
+        let mut items = Vec::with_capacity(cards);
+        let mut queue_cards = Vec::with_capacity(cards);
         let index = WordIndex::new(&decks.loaded);
         for (d, deck) in decks.loaded.decks.iter().enumerate() {
             let d = u32::try_from(d).unwrap_or(u32::MAX);
             for (c, card) in deck.cards.iter().enumerate() {
                 let c = u32::try_from(c).unwrap_or(u32::MAX);
-                let key = deck.card_key(card).to_string();
+                let mut key = String::with_capacity(deck.id.len() + 1 + card.id.len() + 8);
+                key.push_str(&deck.id);
+                key.push(':');
+                key.push_str(&card.id);
                 let group = u32::try_from(queue_cards.len()).unwrap_or(u32::MAX);
                 let reversed = deck.is_reversed(card);
                 for rev in [false, true] {
@@ -218,35 +222,69 @@ pub fn load_progress(
     dir: &crate::storage::DataDir,
     cfg: &SchedulerConfig,
 ) -> std::io::Result<(Progress, LoadReport)> {
-    use crate::storage::{cache, history::log_files, reader};
-    let reviews = dir.reviews_dir();
-    let files: Vec<(std::path::PathBuf, u64)> = log_files(&reviews)?
+    let cached = cached_states(dir, cfg)?;
+    progress_from(library, dir, cfg, cached)
+}
+
+/// The logs as they are, and the cached states if the cache is valid for them.
+pub struct Cached {
+    files: Vec<(std::path::PathBuf, u64)>,
+    states: Option<Vec<(String, CardState)>>,
+}
+
+/// Looks at the logs and reads the cache, which needs no deck: this runs beside the deck
+/// loading (`load_library_and_progress`).
+pub fn cached_states(
+    dir: &crate::storage::DataDir,
+    cfg: &SchedulerConfig,
+) -> std::io::Result<Cached> {
+    use crate::storage::{cache, history::log_files};
+    let files: Vec<(std::path::PathBuf, u64)> = log_files(&dir.reviews_dir())?
         .into_iter()
         .map(|p| {
             let size = p.metadata().map(|m| m.len())?;
             Ok((p, size))
         })
         .collect::<std::io::Result<_>>()?;
-    let key = cache::key(&files, cfg).ok();
-    let path = cache_path(dir);
-    if let Some(cached) = key.as_ref().and_then(|k| cache::load(&path, k)) {
-        let by_key: foldhash::HashMap<&str, &CardState> =
-            cached.iter().map(|(k, s)| (k.as_str(), s)).collect();
-        let states: Vec<CardState> = library
-            .items
-            .iter()
-            .map(|i| {
-                by_key
-                    .get(i.key.as_str())
-                    .map_or_else(CardState::default, |s| (*s).clone())
-            })
-            .collect();
-        let known: HashSet<&str> = library.items.iter().map(|i| i.key.as_str()).collect();
-        let unknown: Vec<(String, CardState)> = cached
-            .iter()
-            .filter(|(k, _)| !known.contains(k.as_str()))
-            .cloned()
-            .collect();
+    let states = cache::key(&files, cfg)
+        .ok()
+        .and_then(|k| cache::load(&cache_path(dir), &k));
+    Ok(Cached { files, states })
+}
+
+/// The decks and the progress, the cache read on a second thread while the decks load.
+pub fn load_library_and_progress(
+    dir: &crate::storage::DataDir,
+    extra: &[std::path::PathBuf],
+    cfg: &SchedulerConfig,
+) -> std::io::Result<(Library, Progress, LoadReport)> {
+    let (library, cached) = std::thread::scope(|scope| {
+        let cached = scope.spawn(|| cached_states(dir, cfg));
+        let library = Library::new(DeckSet::load(dir, extra));
+        let cached = cached
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the cache reader panicked")));
+        (library, cached)
+    });
+    let (progress, report) = progress_from(&library, dir, cfg, cached?)?;
+    Ok((library, progress, report))
+}
+
+/// The progress from the cached states, or from a full replay of the logs.
+fn progress_from(
+    library: &Library,
+    dir: &crate::storage::DataDir,
+    cfg: &SchedulerConfig,
+    cached: Cached,
+) -> std::io::Result<(Progress, LoadReport)> {
+    use crate::storage::reader;
+    let reviews = dir.reviews_dir();
+    let Cached { files, states } = cached;
+    if let Some(cached) = states {
+        let (states, unknown) = match states_in_order(library, cached) {
+            Ok(found) => found,
+            Err(cached) => states_by_key(library, &cached),
+        };
         let progress = Progress {
             states,
             unknown_cards: unknown.len(),
@@ -271,6 +309,72 @@ pub fn load_progress(
         save_cache(library, &progress, dir, cfg, &report.files);
     }
     Ok((progress, report))
+}
+
+/// The cached states matched to the library's items when they are in its order (the cache
+/// is written in item order, so unless the decks changed they are): one pass, no map.
+/// `Err` gives them back when they are not.
+#[allow(clippy::type_complexity)]
+fn states_in_order(
+    library: &Library,
+    cached: Vec<(String, CardState)>,
+) -> Result<(Vec<CardState>, Vec<(String, CardState)>), Vec<(String, CardState)>> {
+    let mut states = Vec::with_capacity(library.items.len());
+    let mut next = 0;
+    for item in &library.items {
+        match cached.get(next) {
+            Some((k, _)) if *k == item.key => {
+                next += 1;
+                states.push(None);
+            }
+            _ => states.push(Some(CardState::default())),
+        }
+    }
+    // What is left must be cards no loaded deck has; one of the library's out of order
+    // means the slow way.
+    if next < cached.len() {
+        let known: HashSet<&str> = library.items.iter().map(|i| i.key.as_str()).collect();
+        if cached[next..]
+            .iter()
+            .any(|(k, _)| known.contains(k.as_str()))
+        {
+            return Err(cached);
+        }
+    }
+    let mut cached = cached.into_iter();
+    let states = states
+        .into_iter()
+        .map(|s| match s {
+            Some(default) => default,
+            None => cached.next().map(|(_, s)| s).unwrap_or_default(),
+        })
+        .collect();
+    Ok((states, cached.collect()))
+}
+
+/// The cached states matched to the library's items by key.
+fn states_by_key(
+    library: &Library,
+    cached: &[(String, CardState)],
+) -> (Vec<CardState>, Vec<(String, CardState)>) {
+    let by_key: foldhash::HashMap<&str, &CardState> =
+        cached.iter().map(|(k, s)| (k.as_str(), s)).collect();
+    let states: Vec<CardState> = library
+        .items
+        .iter()
+        .map(|i| {
+            by_key
+                .get(i.key.as_str())
+                .map_or_else(CardState::default, |s| (*s).clone())
+        })
+        .collect();
+    let known: HashSet<&str> = library.items.iter().map(|i| i.key.as_str()).collect();
+    let unknown: Vec<(String, CardState)> = cached
+        .iter()
+        .filter(|(k, _)| !known.contains(k.as_str()))
+        .cloned()
+        .collect();
+    (states, unknown)
 }
 
 /// Writes the cache for these states and logs. A cache is an optimisation: failing to write

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::DeckSet;
-use super::progress::{Library, Progress, load_progress, save_cache, todays_queue};
+use super::progress::{Library, Progress, load_library_and_progress, save_cache, todays_queue};
 use crate::scheduler::queue::Queue;
 use crate::scheduler::{CardState, Op, Outcome, Rating, SchedulerConfig, apply_op, preview};
 use crate::settings::Settings;
@@ -104,7 +104,6 @@ impl Session {
     /// Opens the session. With `write`, takes the lock (a second writer gets `Lock`).
     pub fn open(settings: &Settings, write: bool) -> Result<Session, OpenError> {
         let dir = &settings.data_dir;
-        let library = Library::new(DeckSet::load(dir, &settings.extra_decks));
         let reviews = dir.reviews_dir();
         let own_log = reviews.join(format!("{}.jsonl", settings.device));
         let mut notices = Vec::new();
@@ -122,7 +121,8 @@ impl Session {
             writer = Some((lock, appender));
         }
         let cfg = settings.scheduler();
-        let (progress, mut loaded) = load_progress(&library, dir, &cfg).map_err(OpenError::Read)?;
+        let (library, progress, mut loaded) =
+            load_library_and_progress(dir, &settings.extra_decks, &cfg).map_err(OpenError::Read)?;
         // A torn tail of our own log is set aside before we append after it; it held no
         // complete event, so what was loaded stands.
         for (log, offset) in std::mem::take(&mut loaded.torn) {
