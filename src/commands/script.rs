@@ -1,10 +1,11 @@
 //! `medterm script`: a study session driven from standard input, for scripts and for the
 //! tests that kill a real process while it answers. `saved KEY RATING` is printed only once
-//! the answer is on disk.
+//! the answer is on disk. `at RFC3339` sets the clock for the commands after it, so a test
+//! can move it backwards between two answers.
 
 use std::io::BufRead as _;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::cli::ScriptArgs;
 use crate::scheduler::Rating;
@@ -37,11 +38,24 @@ pub fn run(settings: &Settings, args: &ScriptArgs, fixed_now: bool) -> anyhow::R
     }
     let limits = settings.limits();
     let mut out = Out::stdout();
+    let mut clock = fixed_now.then_some(settings.now);
     for line in std::io::stdin().lock().lines() {
         let line = line?;
-        let now = if fixed_now { settings.now } else { Utc::now() };
         let mut words = line.split_whitespace();
         let Some(cmd) = words.next() else { continue };
+        if cmd == "at" {
+            let msg = match words.next().map(DateTime::parse_from_rfc3339) {
+                Some(Ok(t)) => {
+                    clock = Some(t.with_timezone(&Utc));
+                    format!("clock {}", t.to_rfc3339())
+                }
+                _ => "error: at needs an RFC 3339 time".to_owned(),
+            };
+            out.line(&msg)?;
+            out.flush()?;
+            continue;
+        }
+        let now = clock.unwrap_or_else(Utc::now);
         let (items, queue) = session.queue(
             (!decks.is_empty()).then_some(decks.as_slice()),
             None,
@@ -69,7 +83,9 @@ pub fn run(settings: &Settings, args: &ScriptArgs, fixed_now: bool) -> anyhow::R
                 .set_suspended(item, true, now)
                 .map(|()| format!("suspended {}", key(&session, item))),
             (_, None) => Ok("nothing due".to_owned()),
-            (other, _) => Ok(format!("unknown command {other:?}: use 1-4, u, s, ! or q")),
+            (other, _) => Ok(format!(
+                "unknown command {other:?}: use 1-4, u, s, !, at TIME or q"
+            )),
         };
         match result {
             Ok(msg) => out.line(&msg)?,
