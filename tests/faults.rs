@@ -432,7 +432,9 @@ fn a_full_disk_stops_saving_says_why_keeps_every_saved_answer_and_goes_on_read_o
         }
     }
 
-    // Started again on the full disk: it opens, shows what is due, and saves nothing.
+    // Started again on the full disk (full to the last page, so not even the lock's note
+    // about who holds it fits): it opens, shows what is due, and saves nothing.
+    fill(&mount.0.join("filler2"));
     let again = run(&home, &deck, &["script", DECK_ID], "3\n");
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert!(stdout(&again).starts_with("error: "), "{}", stdout(&again));
@@ -449,6 +451,7 @@ fn a_full_disk_stops_saving_says_why_keeps_every_saved_answer_and_goes_on_read_o
 
     // Room again: the torn line (if the last write left one) is set aside, and saving resumes.
     std::fs::remove_file(mount.0.join("filler")).unwrap();
+    std::fs::remove_file(mount.0.join("filler2")).unwrap();
     let resumed = run(&home, &deck, &["script", DECK_ID], "3\n");
     assert!(
         stdout(&resumed).starts_with("saved "),
