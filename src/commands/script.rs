@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::cli::ScriptArgs;
 use crate::scheduler::Rating;
 use crate::settings::Settings;
+use crate::study::progress::LiveQueue;
 use crate::study::session::{OpenError, Session};
 
 use super::{Exit, Out};
@@ -39,6 +40,7 @@ pub fn run(settings: &Settings, args: &ScriptArgs, fixed_now: bool) -> anyhow::R
     let limits = settings.limits();
     let mut out = Out::stdout();
     let mut clock = fixed_now.then_some(settings.now);
+    let mut kept: Option<LiveQueue> = None;
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         let mut words = line.split_whitespace();
@@ -56,19 +58,31 @@ pub fn run(settings: &Settings, args: &ScriptArgs, fixed_now: bool) -> anyhow::R
             continue;
         }
         let now = clock.unwrap_or_else(Utc::now);
-        let (items, queue) = session.queue(
-            (!decks.is_empty()).then_some(decks.as_slice()),
-            None,
-            &limits,
-            now,
-        );
-        let first = queue.first().map(|q| items[q as usize]);
+        if cmd == "q" {
+            break;
+        }
+        // The app's queue, kept and updated per answer as the app does, so the time an
+        // answer takes here is the app's.
+        if kept.as_ref().is_none_or(|q| q.is_stale(now)) {
+            let (items, queue) = session.queue(
+                (!decks.is_empty()).then_some(decks.as_slice()),
+                None,
+                &limits,
+                now,
+            );
+            kept = Some(LiveQueue::new(items, queue, now));
+        }
+        let first = kept
+            .as_mut()
+            .and_then(|l| l.first(&session.progress.states, now));
         let key = |s: &Session, item: u32| s.library.items[item as usize].key.clone();
         let result = match (cmd, first) {
-            ("q", _) => break,
-            ("u", _) => session
-                .undo(now)
-                .map(|item| format!("undone {}", key(&session, item))),
+            ("u", _) => {
+                kept = None;
+                session
+                    .undo(now)
+                    .map(|item| format!("undone {}", key(&session, item)))
+            }
             ("1" | "2" | "3" | "4", Some(item)) => {
                 let rating = Rating::from_number(cmd.parse().unwrap_or(3)).unwrap_or(Rating::Good);
                 let ms = words.next().and_then(|w| w.parse().ok()).unwrap_or(0);
@@ -87,6 +101,12 @@ pub fn run(settings: &Settings, args: &ScriptArgs, fixed_now: bool) -> anyhow::R
                 "unknown command {other:?}: use 1-4, u, s, !, at TIME or q"
             )),
         };
+        if let (Ok(_), Some(item), Some(l)) = (&result, first, kept.as_mut())
+            && matches!(cmd, "1" | "2" | "3" | "4" | "s" | "!")
+        {
+            let today = session.cfg.clock.day_of(now);
+            l.answered(item, &session.progress.states[item as usize], now, today);
+        }
         match result {
             Ok(msg) => out.line(&msg)?,
             Err(e) => out.line(&format!("error: {e}"))?,
