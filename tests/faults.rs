@@ -472,32 +472,57 @@ fn a_full_disk_stops_saving_says_why_keeps_every_saved_answer_and_goes_on_read_o
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
 
-/// Makes `home` read-only: a remount of its tmpfs where permissions do not bind (root), the
-/// permission bits elsewhere. `Err` says why neither works.
-fn make_read_only(home: &Path, mount: Option<&Mount>) -> Result<(), String> {
-    let probe = home.join("reviews/.probe");
-    let set = |mode: u32| {
-        use std::os::unix::fs::PermissionsExt as _;
-        for dir in [home.join("reviews"), home.join("cache"), home.to_path_buf()] {
-            if dir.exists() {
-                for e in std::fs::read_dir(&dir).unwrap() {
-                    let p = e.unwrap().path();
-                    if p.is_file() {
-                        let m = if mode == 0o555 { 0o444 } else { 0o644 };
-                        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(m)).unwrap();
-                    }
-                }
-                std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)).unwrap();
+/// Sets the permission bits of `home`, its folders and their files: read-only or back (on a
+/// read-only file system this changes nothing, and says nothing).
+fn set_writable(home: &Path, writable: bool) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (dir_mode, file_mode) = if writable {
+        (0o755, 0o644)
+    } else {
+        (0o555, 0o444)
+    };
+    let set = |p: &Path, mode| {
+        let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+    };
+    for dir in [home.join("reviews"), home.join("cache"), home.to_path_buf()] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        // Write access first, so the files can be changed, and taken away last.
+        if writable {
+            set(&dir, dir_mode);
+        }
+        for e in entries.flatten() {
+            if e.path().is_file() {
+                set(&e.path(), file_mode);
             }
         }
-    };
-    set(0o555);
+        if !writable {
+            set(&dir, dir_mode);
+        }
+    }
+}
+
+/// Gives write access back when dropped, so the temporary folder can be removed.
+struct Writable<'p>(&'p Path);
+
+impl Drop for Writable<'_> {
+    fn drop(&mut self) {
+        set_writable(self.0, true);
+    }
+}
+
+/// Makes `home` read-only: the permission bits where they bind, else (root) a remount of
+/// its tmpfs. `Err` says why neither works.
+fn make_read_only(home: &Path, mount: Option<&Mount>) -> Result<(), String> {
+    set_writable(home, false);
+    let probe = home.join("reviews/.probe");
     if std::fs::write(&probe, b"").is_err() {
         return Ok(());
     }
     // Permission bits do not bind this process (root): undo them, remount instead.
     let _ = std::fs::remove_file(&probe);
-    set(0o755);
+    set_writable(home, true);
     match mount {
         Some(m) => m.remount_read_only(),
         None => Err("permission bits do not bind here (root) and no tmpfs to remount".into()),
@@ -517,6 +542,7 @@ fn a_read_only_data_dir_opens_read_only_says_why_and_loses_nothing() {
     assert_eq!(stdout(&first).lines().count(), 2, "{}", stdout(&first));
     let saved = LogFile::read(&home).reviews();
     assert_eq!(saved.len(), 2);
+    let _writable = Writable(&home);
     if let Err(why) = make_read_only(&home, mount.as_ref()) {
         eprintln!("skipped: cannot make a read-only data dir here ({why})");
         return;
