@@ -187,7 +187,8 @@ report "stats --json" - "-" "$secs" "$(fmt_s "$secs")" "$mb" 120
 # a session answering 1 000 cards, less one answering none, per answer. No daily limits, so
 # a small workload has 1 000 cards to answer too (limits are not in the cache's key).
 answers=$work/answers
-copy="rm -rf '$answers'; cp -r '$data' '$answers'; printf 'new_per_day = 99999\\nreviews_per_day = 99999\\n' > '$answers/config.toml'"
+# The copy is synced: a first fdatasync must not write back a whole freshly copied log.
+copy="rm -rf '$answers'; cp -r '$data' '$answers'; printf 'new_per_day = 99999\\nreviews_per_day = 99999\\n' > '$answers/config.toml'; sync '$answers'/reviews/*.jsonl"
 awk 'BEGIN { for (i = 0; i < 1000; i++) print 3 }' >"$work/1000.txt"
 echo q >"$work/0.txt"
 timed "$copy" sh -c "exec '$bin' --data-dir '$answers' script < '$work/0.txt'"
