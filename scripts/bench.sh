@@ -90,7 +90,12 @@ timed() {
     [ -n "$prepare" ] && args+=(--prepare "$prepare")
     local cmd
     cmd=$(printf '%q ' "$@")
-    hyperfine "${args[@]}" "$cmd" >/dev/null
+    # Its warnings about outliers go with the noise note at the end; failures are shown.
+    if ! hyperfine "${args[@]}" "$cmd" >/dev/null 2>"$work/stderr"; then
+      echo "bench.sh: failed: $cmd" >&2
+      cat "$work/stderr" >&2
+      exit 1
+    fi
     secs=$(sed -n 's/^ *"median": *\([0-9.e+-]*\),*$/\1/p' "$json" | head -1)
     secs=$(awk -v s="$secs" 'BEGIN { printf "%.4f", s }')
   else
