@@ -113,7 +113,7 @@ pub enum Command {
     /// (never replacing one).
     Export(ExportArgs),
     /// Study from standard input, one command a line: 1-4 [MS] grade the first card,
-    /// u undoes, s skips, ! suspends, q quits (for scripts and tests)
+    /// u undoes, s skips, ! suspends, at RFC3339 sets the clock, q quits (for scripts and tests)
     #[command(hide = true)]
     Script(ScriptArgs),
 }

@@ -7,7 +7,8 @@
 //! 2-20 s, and falls in an evening session. A cautious student's high retention (0.98) keeps
 //! about twenty answers a card within three years. Every card's history is placed so its
 //! last answer lands in the 30 days before the end date, so on the end date thousands of
-//! cards are due.
+//! cards are due. [`device_of`] spreads the study days over several machines, as a student
+//! with a laptop and a desktop would.
 
 #![allow(
     clippy::cast_possible_truncation,
@@ -137,4 +138,65 @@ pub fn history(cards: usize, reviews: usize, end: NaiveDate, seed: u64) -> Vec<E
             },
         })
         .collect()
+}
+
+/// Which of `devices` machines a student used on the day of `time`: one machine a day (UTC
+/// days), drawn from `seed`, so each day's session stays on one device.
+pub fn device_of(time: DateTime<Utc>, devices: usize, seed: u64) -> usize {
+    let day = time.timestamp().div_euclid(86_400).cast_unsigned();
+    let draw = Rng(seed ^ day.wrapping_mul(0x2545_f491_4f6c_dd1d)).next_u64();
+    (draw % devices.max(1) as u64) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_history_is_a_function_of_the_seed_and_ends_just_before_the_end_date() {
+        let end = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let a = history(300, 6_000, end, 1);
+        assert_eq!(a, history(300, 6_000, end, 1));
+        assert_ne!(a, history(300, 6_000, end, 2));
+        let last = a.last().unwrap().time;
+        let end_utc = end.and_hms_opt(0, 0, 0).unwrap().and_utc();
+        assert!(
+            last < end_utc && end_utc - last < TimeDelta::days(2),
+            "{last}"
+        );
+        // Every card's last answer is in the 30 days before the end.
+        let mut last_of = std::collections::HashMap::new();
+        for e in &a {
+            last_of.insert(e.card().unwrap().to_owned(), e.time);
+        }
+        assert_eq!(last_of.len(), 300);
+        assert!(
+            last_of
+                .values()
+                .all(|&t| end_utc - t <= TimeDelta::days(32))
+        );
+        let mut ratings = [0_usize; 5];
+        for e in &a {
+            if let Action::Review { rating, ms, .. } = e.action {
+                ratings[usize::from(rating)] += 1;
+                assert!((2_000..20_000).contains(&ms));
+            }
+        }
+        // Mostly right, some lapses, a few Hard and Easy.
+        assert!(ratings[3] > ratings[1] && ratings[1] > 0 && ratings[2] > 0 && ratings[4] > 0);
+    }
+
+    #[test]
+    fn each_day_is_on_one_device_and_both_devices_are_used() {
+        let t0: DateTime<Utc> = "2026-01-01T19:00:00Z".parse().unwrap();
+        let mut used = [0; 2];
+        for day in 0..100 {
+            let t = t0 + TimeDelta::days(day);
+            let d = device_of(t, 2, 7);
+            assert_eq!(d, device_of(t + TimeDelta::hours(3), 2, 7));
+            used[d] += 1;
+        }
+        assert!(used[0] > 30 && used[1] > 30, "{used:?}");
+        assert_eq!(device_of(t0, 1, 7), 0);
+    }
 }

@@ -41,8 +41,18 @@ impl DataDirLock {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
+                // The holder writes its note just after it takes the lock: a second
+                // instance started at the same moment may find it empty for a moment.
                 let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
+                for _ in 0..20 {
+                    holder.clear();
+                    let _ = file.seek(SeekFrom::Start(0));
+                    let _ = file.read_to_string(&mut holder);
+                    if !holder.trim().is_empty() {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
                 let holder = holder.trim();
                 return Err(LockError::Held {
                     dir: dir.display().to_string(),
@@ -56,13 +66,15 @@ impl DataDirLock {
             Err(TryLockError::Error(e)) => return Err(io_err(e)),
         }
         let who = format!("pid {} on {host}\n", std::process::id());
-        (|| {
+        // The note only helps a second instance name the holder; the lock is the flock. On
+        // a full disk it cannot be written, and the session must still open (read-only
+        // once an answer fails) rather than refuse to start.
+        let _ = (|| {
             file.set_len(0)?;
             file.seek(SeekFrom::Start(0))?;
             file.write_all(who.as_bytes())?;
             file.sync_data()
-        })()
-        .map_err(io_err)?;
+        })();
         Ok(DataDirLock { file, path })
     }
 

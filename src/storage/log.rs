@@ -268,8 +268,12 @@ pub fn set_aside_torn_tail(path: &Path, offset: u64, now_unix: i64) -> io::Resul
         .create(true)
         .truncate(true)
         .open(&aside)?;
-    copy.write_all(&tail)?;
-    copy.sync_all()?;
+    if let Err(e) = copy.write_all(&tail).and_then(|()| copy.sync_all()) {
+        // A full disk: the log is untouched, so a partial copy holds nothing of its own.
+        drop(copy);
+        let _ = fs::remove_file(&aside);
+        return Err(e);
+    }
     if let Some(dir) = path.parent() {
         File::open(dir)?.sync_all()?;
     }

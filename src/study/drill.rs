@@ -690,6 +690,62 @@ parts = ["cardi/o", "-megaly"]
     }
 
     #[test]
+    fn the_index_finds_a_named_part_or_card_by_front_or_variant_in_any_case_or_by_key() {
+        let toml = r#"
+[deck]
+id = "h"
+name = "Blood"
+
+[[card]]
+id = "hem-o"
+front = "hem/o"
+back = "blood"
+kind = "combining-form"
+variants = ["haem/o"]
+
+[[card]]
+id = "lysis"
+front = "-lysis"
+back = "breakdown"
+kind = "suffix"
+
+[[card]]
+id = "hemolysis"
+front = "hemolysis"
+back = "breakdown of red blood cells"
+kind = "term"
+parts = ["HAEM/O", "-lysis"]
+confused_with = ["h:hem-o", "Hem/O"]
+"#;
+        let decks = crate::deck::load(&[DeckSource {
+            origin: Origin::File("h.toml".into()),
+            bytes: toml.as_bytes().to_vec().into(),
+        }]);
+        let index = WordIndex::new(&decks);
+        let front = |r: Option<CardRef>| r.map(|r| card_at(&decks, r).front.as_str());
+        assert_eq!(
+            front(index.part(&decks, "HAEM/O")),
+            Some("hem/o"),
+            "a variant"
+        );
+        assert_eq!(front(index.part(&decks, "-lysis")), Some("-lysis"));
+        assert_eq!(
+            front(index.card(&decks, "Hem/O")),
+            Some("hem/o"),
+            "any case"
+        );
+        assert_eq!(
+            front(index.card(&decks, "h:hem-o")),
+            Some("hem/o"),
+            "DECK:CARD"
+        );
+        assert_eq!(index.card(&decks, "h:nothing"), None);
+        assert_eq!(index.part(&decks, "hemolysis"), None, "a term is no part");
+        let term = card_at(&decks, find(&decks, "hemolysis"));
+        assert_eq!(index.parts_of(&decks, term).map(|p| p.len()), Some(2));
+    }
+
+    #[test]
     fn a_right_part_joined_wrongly_is_named() {
         let decks = decks();
         let index = WordIndex::new(&decks);

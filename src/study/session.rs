@@ -25,6 +25,8 @@ pub enum Notice {
     TornTailElsewhere { log: PathBuf },
     /// Lines that could not be replayed (kept in the file).
     Damaged(Vec<Damage>),
+    /// The session cannot write (a read-only data dir, a full disk): why.
+    ReadOnly(String),
 }
 
 impl Notice {
@@ -48,8 +50,17 @@ impl Notice {
                     first.line
                 )
             }
+            Notice::ReadOnly(reason) => format!("read-only: {reason}"),
         }
     }
+}
+
+/// A data dir that cannot be written at all: the session can still show what is due.
+fn is_read_only(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,24 +112,43 @@ pub struct Session {
 }
 
 impl Session {
-    /// Opens the session. With `write`, takes the lock (a second writer gets `Lock`).
+    /// Opens the session. With `write`, takes the lock (a second writer gets `Lock`); a
+    /// data dir that cannot be written, or a torn tail that cannot be set aside, opens it
+    /// read-only with a `Notice::ReadOnly` saying why.
     pub fn open(settings: &Settings, write: bool) -> Result<Session, OpenError> {
         let dir = &settings.data_dir;
         let reviews = dir.reviews_dir();
         let own_log = reviews.join(format!("{}.jsonl", settings.device));
         let mut notices = Vec::new();
         let mut writer = None;
+        let mut read_only = (!write).then(|| "opened read-only".to_owned());
+        let cannot_save = "; nothing is saved in this session";
         if write {
             std::fs::create_dir_all(&reviews).map_err(|source| OpenError::DataDir {
                 dir: dir.root.display().to_string(),
                 source,
             })?;
-            let lock = DataDirLock::acquire(&dir.root, &settings.device)?;
-            let appender = Appender::open(&own_log).map_err(|source| OpenError::DataDir {
-                dir: reviews.display().to_string(),
-                source,
-            })?;
-            writer = Some((lock, appender));
+            match DataDirLock::acquire(&dir.root, &settings.device) {
+                Ok(lock) => match Appender::open(&own_log) {
+                    Ok(appender) => writer = Some((lock, appender)),
+                    Err(e) if is_read_only(&e) => {
+                        read_only = Some(format!(
+                            "cannot write {}: {e}{cannot_save}",
+                            own_log.display()
+                        ));
+                    }
+                    Err(source) => {
+                        return Err(OpenError::DataDir {
+                            dir: reviews.display().to_string(),
+                            source,
+                        });
+                    }
+                },
+                Err(LockError::Io { source, path }) if is_read_only(&source) => {
+                    read_only = Some(format!("cannot write {path}: {source}{cannot_save}"));
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         let cfg = settings.scheduler();
         let (library, progress, mut loaded) =
@@ -127,15 +157,27 @@ impl Session {
         // complete event, so what was loaded stands.
         for (log, offset) in std::mem::take(&mut loaded.torn) {
             if writer.is_some() && log == own_log {
-                let aside = set_aside_torn_tail(&log, offset, settings.now.timestamp())
-                    .map_err(OpenError::Read)?;
-                notices.push(Notice::TornTailSetAside { log, aside });
+                match set_aside_torn_tail(&log, offset, settings.now.timestamp()) {
+                    Ok(aside) => notices.push(Notice::TornTailSetAside { log, aside }),
+                    // A full disk: an answer appended after the torn line would be glued
+                    // to it, so nothing is appended.
+                    Err(e) => {
+                        writer = None;
+                        read_only = Some(format!(
+                            "the last line of {} was cut short and cannot be set aside ({e}){cannot_save}",
+                            log.display()
+                        ));
+                    }
+                }
             } else {
                 notices.push(Notice::TornTailElsewhere { log });
             }
         }
         if !loaded.damage.is_empty() {
             notices.push(Notice::Damaged(std::mem::take(&mut loaded.damage)));
+        }
+        if let Some(reason) = read_only.as_ref().filter(|_| write) {
+            notices.push(Notice::ReadOnly(reason.clone()));
         }
         let last_time = progress
             .states
@@ -153,7 +195,7 @@ impl Session {
             notices,
             device: settings.device.clone(),
             writer,
-            read_only: (!write).then(|| "opened read-only".to_owned()),
+            read_only,
             undo_stack: Vec::new(),
             last_time,
             counter: 0,
