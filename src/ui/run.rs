@@ -843,7 +843,10 @@ pub fn run(
         started: Instant::now(),
     };
     let mut app = App::new(Vec::new(), banner);
-    driver.refresh_home(&mut app);
+    // Straight into studying, the home screen's counts wait until it is shown.
+    if study.is_none() {
+        driver.refresh_home(&mut app);
+    }
     if study.is_some() {
         driver.decks = decks;
         driver.tag = tag;
@@ -861,14 +864,9 @@ pub fn run(
     // The streak needs every answer's day: read the logs beside the app, not before it.
     app.daily_goal = settings.config.daily_goal.value;
     let (streak_tx, streak_rx) = std::sync::mpsc::channel();
-    let job = driver
-        .session
-        .streak_job(driver.now(), settings.streak_rules());
-    std::thread::spawn(move || {
-        if let Some(streak) = job() {
-            let _ = streak_tx.send(streak);
-        }
-    });
+    // Started once the first screen is drawn: reading every log takes both cores, which the
+    // first screen needs more.
+    let mut streak_tx = Some(streak_tx);
 
     let mut terminal = ratatui::init();
     let mut waiting_for_streak = true;
@@ -883,6 +881,16 @@ pub fn run(
                 Err(std::sync::mpsc::TryRecvError::Empty) => {}
             }
             terminal.draw(|f| view::render(&app, &keys, &theme, f))?;
+            if let Some(tx) = streak_tx.take() {
+                let job = driver
+                    .session
+                    .streak_job(driver.now(), settings.streak_rules());
+                std::thread::spawn(move || {
+                    if let Some(streak) = job() {
+                        let _ = tx.send(streak);
+                    }
+                });
+            }
             // Wake for the streak while it is being computed, and now and then to look at
             // the deck files; otherwise wait for a key.
             let wait = if waiting_for_streak { 50 } else { 250 };
