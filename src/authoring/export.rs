@@ -134,18 +134,7 @@ mod tests {
             id: id.into(),
             front: front.into(),
             back: back.into(),
-            kind: Kind::Other,
-            answers: Vec::new(),
-            variants: Vec::new(),
-            example: None,
-            parts: Vec::new(),
-            tags: Vec::new(),
-            confused_with: Vec::new(),
-            note: None,
-            reverse: None,
-            caution: None,
-            instead: None,
-            line: 0,
+            ..Card::default()
         }
     }
 

@@ -49,7 +49,7 @@ pub struct DeckSource {
     pub bytes: Cow<'static, [u8]>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     Prefix,
@@ -57,6 +57,8 @@ pub enum Kind {
     CombiningForm,
     Term,
     Abbreviation,
+    /// What a card without a `kind` is.
+    #[default]
     Other,
 }
 
@@ -133,7 +135,7 @@ impl Caution {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Card {
     pub id: String,
     pub front: String,

@@ -526,21 +526,8 @@ impl Parser<'_, '_> {
         let errors_before = self.error_count();
         let line = self.src.line_of(span.start);
         let mut card = Card {
-            id: String::new(),
-            front: String::new(),
-            back: String::new(),
-            kind: Kind::Other,
-            answers: Vec::new(),
-            variants: Vec::new(),
-            example: None,
-            parts: Vec::new(),
-            tags: Vec::new(),
-            confused_with: Vec::new(),
-            note: None,
-            reverse: None,
-            caution: None,
-            instead: None,
             line,
+            ..Card::default()
         };
         let mut id_span = span.clone();
         let mut explicit_id = false;

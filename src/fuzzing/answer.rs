@@ -4,7 +4,7 @@
 //! strings and has as many edits as their edit distance; the bounded edit distance agrees
 //! with a plain table.
 
-use crate::deck::{Card, Kind};
+use crate::deck::Card;
 use crate::study::answer::{Diff, Verdict, accepted, check as check_answer, diff, normalize};
 use crate::text::edit_distance_within;
 
@@ -169,18 +169,10 @@ fn card_answers(front: &str, back: &str, rest: &[String]) {
         id: "c".into(),
         front: front.to_owned(),
         back: back.to_owned(),
-        kind: Kind::Other,
         answers: rest.to_vec(),
         variants: rest.to_vec(),
-        example: None,
-        parts: Vec::new(),
-        tags: Vec::new(),
-        confused_with: Vec::new(),
-        note: None,
-        reverse: None,
-        caution: None,
-        instead: None,
         line: 1,
+        ..Card::default()
     };
     for (reversed, own) in [(false, back), (true, front)] {
         let list = accepted(&card, reversed);

@@ -44,7 +44,27 @@ struct Driver<'s> {
     started: Instant,
 }
 
-impl Driver<'_> {
+impl<'s> Driver<'s> {
+    /// On the home screen, nothing chosen yet.
+    fn new(settings: &'s Settings, session: Session) -> Driver<'s> {
+        Driver {
+            settings,
+            session,
+            limits: settings.limits(),
+            decks: None,
+            tag: None,
+            drill: None,
+            cram: None,
+            weak: Vec::new(),
+            queue: None,
+            current: None,
+            shown_at: Instant::now(),
+            studied: 0,
+            correct: 0,
+            started: Instant::now(),
+        }
+    }
+
     fn now(&self) -> DateTime<Utc> {
         if self.settings.now_fixed {
             self.settings.now
@@ -826,22 +846,7 @@ pub fn run(
         decks = Some(chosen).filter(|c| !c.is_empty());
     }
     let theme = theme_for(settings);
-    let mut driver = Driver {
-        settings,
-        session,
-        limits: settings.limits(),
-        decks: None,
-        tag: None,
-        drill: None,
-        cram: None,
-        weak: Vec::new(),
-        queue: None,
-        current: None,
-        shown_at: Instant::now(),
-        studied: 0,
-        correct: 0,
-        started: Instant::now(),
-    };
+    let mut driver = Driver::new(settings, session);
     let mut app = App::new(Vec::new(), banner);
     // Straight into studying, the home screen's counts wait until it is shown.
     if study.is_none() {
@@ -1152,22 +1157,7 @@ instead = "insbeg{P}insend"
         assert_eq!(refused, CONTROLS.len() * 8, "{:#?}", loaded.diagnostics);
 
         let keys = Keymap::default();
-        let mut driver = Driver {
-            settings: &settings,
-            session,
-            limits: settings.limits(),
-            decks: None,
-            tag: None,
-            drill: None,
-            cram: None,
-            weak: Vec::new(),
-            queue: None,
-            current: None,
-            shown_at: Instant::now(),
-            studied: 0,
-            correct: 0,
-            started: Instant::now(),
-        };
+        let mut driver = Driver::new(&settings, session);
         let mut app = App::new(Vec::new(), vec!["a banner".into()]);
         driver.refresh_home(&mut app);
         let home_screen = screen(&app, &keys);

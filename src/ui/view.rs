@@ -350,6 +350,22 @@ fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// A study or drill screen with nothing left for today.
+fn nothing_left(what: &str, counts: &str, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let text = vec![
+        Line::raw(""),
+        Line::styled(what.to_owned(), theme.title),
+        Line::raw(""),
+        Line::styled("q goes back home", theme.muted),
+    ];
+    frame.render_widget(
+        Paragraph::new(text)
+            .centered()
+            .block(Block::bordered().title(counts.to_owned())),
+        area,
+    );
+}
+
 #[allow(clippy::too_many_arguments)] // the parts of one screen
 fn study(
     card: Option<&CardView>,
@@ -362,18 +378,7 @@ fn study(
     area: Rect,
 ) {
     let Some(card) = card else {
-        let text = vec![
-            Line::raw(""),
-            Line::styled("Nothing left to study today.", theme.title),
-            Line::raw(""),
-            Line::styled("q goes back home", theme.muted),
-        ];
-        frame.render_widget(
-            Paragraph::new(text)
-                .centered()
-                .block(Block::bordered().title(counts.to_owned())),
-            area,
-        );
+        nothing_left("Nothing left to study today.", counts, theme, frame, area);
         return;
     };
     let direction = if card.reversed {
@@ -482,18 +487,7 @@ fn quiz_screen(
     area: Rect,
 ) {
     let Some(view) = view else {
-        let text = vec![
-            Line::raw(""),
-            Line::styled("Nothing left to drill today.", theme.title),
-            Line::raw(""),
-            Line::styled("q goes back home", theme.muted),
-        ];
-        frame.render_widget(
-            Paragraph::new(text)
-                .centered()
-                .block(Block::bordered().title(counts.to_owned())),
-            area,
-        );
+        nothing_left("Nothing left to drill today.", counts, theme, frame, area);
         return;
     };
     let quiz = &view.quiz;
