@@ -283,3 +283,33 @@ kind = "x\u009B31m"
         }
     }
 }
+
+#[test]
+fn due_lists_the_drills_of_the_chosen_decks() {
+    let home = tempfile::tempdir().unwrap();
+    let out = medterm(home.path())
+        .args(["due", "--json"])
+        .env("MEDTERM_NOW", "2026-12-04T20:00:00Z")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    for drill in ["build", "dissect", "confusables"] {
+        assert_eq!(
+            v["drills"][drill]["new"], 20,
+            "{drill}: the daily new limit"
+        );
+        assert_eq!(v["drills"][drill]["due"], 0, "{drill}");
+    }
+    // Prefixes are no terms: only their look-alikes have a drill.
+    medterm(home.path())
+        .args(["due", "prefixes"])
+        .env("MEDTERM_NOW", "2026-12-04T20:00:00Z")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "drills: confusables 20 new, 0 due\n",
+        ));
+}

@@ -5,6 +5,7 @@ use anyhow::Context as _;
 use crate::cli::DueArgs;
 use crate::scheduler::Phase;
 use crate::settings::Settings;
+use crate::study::drill::Drill;
 use crate::study::progress::{load_library_and_progress, todays_queue};
 use crate::text;
 
@@ -81,6 +82,31 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
         ]
     });
 
+    // Each drill of the chosen decks that has items: new and due (steps and reviews).
+    let drills: Vec<(Drill, u32, u32)> = Drill::ALL
+        .into_iter()
+        .filter(|&d| {
+            library
+                .items
+                .iter()
+                .any(|it| it.drill == Some(d) && decks.is_none_or(|c| c.contains(&it.deck)))
+        })
+        .map(|d| {
+            let (_, q) = todays_queue(
+                &library,
+                &progress,
+                Some(d),
+                decks,
+                None,
+                &settings.limits(),
+                settings.now,
+                today,
+            );
+            let due = q.review_count + u32::try_from(q.learning.len() + q.ahead.len()).unwrap_or(0);
+            (d, q.new_count, due)
+        })
+        .collect();
+
     let mut out = Out::stdout();
     if args.json {
         let decks: Vec<serde_json::Value> = shown
@@ -99,6 +125,10 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
             "decks": decks,
             "total": {"new": total[0], "learning": total[1], "review": total[2]},
             "first": first,
+            "drills": drills
+                .iter()
+                .map(|(d, new, due)| (d.as_str().to_owned(), serde_json::json!({"new": new, "due": due})))
+                .collect::<serde_json::Map<_, _>>(),
         });
         out.line(&text::json(&value))?;
     } else {
@@ -127,6 +157,13 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
         match &first {
             Some(key) => out.line(&format!("first card: {}", text::sanitize(key)))?,
             None => out.line("nothing is due: come back tomorrow")?,
+        }
+        if !drills.is_empty() {
+            let parts: Vec<String> = drills
+                .iter()
+                .map(|(d, new, due)| format!("{} {new} new, {due} due", d.as_str()))
+                .collect();
+            out.line(&format!("drills: {}", parts.join(" · ")))?;
         }
         for d in &report.damage {
             eprintln!(
