@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use foldhash::HashSet;
 
 use crate::cli::{HistoryCommand, HistoryFormat};
-use crate::scheduler::Op;
+use crate::scheduler::{Interner, Op};
 use crate::settings::Settings;
 use crate::storage::interchange;
 use crate::storage::lock::DataDirLock;
@@ -21,6 +21,9 @@ pub fn run(settings: &Settings, cmd: &HistoryCommand) -> anyhow::Result<Exit> {
         HistoryCommand::Export { format } => export(settings, *format),
     }
 }
+
+/// Answers written (and synced) at a time by `history import`.
+const IMPORT_BATCH: usize = 50_000;
 
 fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<Exit> {
     let text = match std::fs::read(file) {
@@ -51,6 +54,8 @@ fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<Exit> {
         eprintln!("medterm: nothing imported: fix the lines above and import again");
         return Ok(Exit::BadInput);
     }
+    // The answers own their text: the file's can go before the history is read.
+    drop(text);
 
     let dir = &settings.data_dir;
     let _lock = match DataDirLock::acquire(&dir.root, &settings.device) {
@@ -63,52 +68,69 @@ fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<Exit> {
     let reviews = dir.reviews_dir();
     let existing = reader::load(&reviews, Vec::<String>::new())
         .with_context(|| format!("cannot read the review logs in {}", reviews.display()))?;
-    let mut seen: HashSet<(String, i64, u8)> = existing
+    // Exact duplicates by (card, time, rating), the cards numbered: a million answers hold
+    // a number each here, not a copy of their card's key.
+    let mut cards = Interner::with_capacity(existing.cards.len());
+    let mut seen: HashSet<(u32, i64, u8)> = existing
         .answers
         .iter()
         .filter_map(|a| match a.op {
             Op::Grade(r) => Some((
-                existing.cards.key(a.card).to_owned(),
+                cards.intern(existing.cards.key(a.card)),
                 a.time.timestamp_millis(),
                 r.number(),
             )),
             _ => None,
         })
         .collect();
-    let mut events = Vec::with_capacity(parsed.answers.len());
-    let mut duplicates = 0;
-    for (n, a) in parsed.answers.iter().enumerate() {
-        if !seen.insert((a.card.clone(), a.time.timestamp_millis(), a.rating)) {
-            duplicates += 1;
-            continue;
-        }
-        events.push(Event {
-            id: format!(
-                "{}-import-{:x}-{:x}-{n}",
-                settings.device,
-                settings.now.timestamp_millis(),
-                std::process::id()
-            ),
-            time: a.time,
-            device: settings.device.clone(),
-            action: Action::Review {
-                card: a.card.clone(),
-                rating: a.rating,
-                ms: a.ms,
-            },
-        });
-    }
+    drop(existing);
+    let fresh: Vec<usize> = parsed
+        .answers
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| seen.insert((cards.intern(&a.card), a.time.timestamp_millis(), a.rating)))
+        .map(|(n, _)| n)
+        .collect();
+    drop(seen);
+    let duplicates = parsed.answers.len() - fresh.len();
     let log = reviews.join(format!("{}.jsonl", settings.device));
     let mut appender =
         Appender::open(&log).with_context(|| format!("cannot open {}", log.display()))?;
-    let total = events.len();
+    let total = fresh.len();
     let tty = std::io::stderr().is_terminal() && total > 50_000;
-    appender.append_batch(&events, |i| {
-        if tty {
-            eprint!("\rimporting {:3}%", i * 100 / total.max(1));
-            let _ = std::io::stderr().flush();
-        }
-    })?;
+    // Written in batches, each synced: the events of one batch at a time are in memory.
+    for (b, batch) in fresh.chunks(IMPORT_BATCH).enumerate() {
+        let events: Vec<Event> = batch
+            .iter()
+            .map(|&n| {
+                let a = &parsed.answers[n];
+                Event {
+                    id: format!(
+                        "{}-import-{:x}-{:x}-{n}",
+                        settings.device,
+                        settings.now.timestamp_millis(),
+                        std::process::id()
+                    ),
+                    time: a.time,
+                    device: settings.device.clone(),
+                    action: Action::Review {
+                        card: a.card.clone(),
+                        rating: a.rating,
+                        ms: a.ms,
+                    },
+                }
+            })
+            .collect();
+        appender.append_batch(&events, |i| {
+            if tty {
+                eprint!(
+                    "\rimporting {:3}%",
+                    (b * IMPORT_BATCH + i) * 100 / total.max(1)
+                );
+                let _ = std::io::stderr().flush();
+            }
+        })?;
+    }
     if tty {
         eprint!("\r{}\r", " ".repeat(20));
     }
