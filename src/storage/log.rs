@@ -149,6 +149,8 @@ pub fn parse_line(line: &str) -> Result<Event, LineProblem> {
         .with_timezone(&Utc);
     let missing =
         |what: &str| LineProblem::Unparsable(format!("a {:?} event needs `{what}`", raw.kind));
+    // An empty key names no card (nor an empty target an event), as for the start-up reader.
+    let card = raw.card.clone().filter(|c| !c.is_empty());
     let action = match raw.kind {
         Kind::Review => {
             let rating = raw
@@ -156,22 +158,26 @@ pub fn parse_line(line: &str) -> Result<Event, LineProblem> {
                 .filter(|r| (1..=4).contains(r))
                 .ok_or_else(|| missing("rating 1-4"))?;
             Action::Review {
-                card: raw.card.ok_or_else(|| missing("card"))?,
+                card: card.clone().ok_or_else(|| missing("card"))?,
                 rating,
                 ms: raw.ms.unwrap_or(0),
             }
         }
         Kind::Undo => Action::Undo {
-            target: raw.target.ok_or_else(|| missing("target"))?,
+            target: raw
+                .target
+                .clone()
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| missing("target"))?,
         },
         Kind::Suspend => Action::Suspend {
-            card: raw.card.ok_or_else(|| missing("card"))?,
+            card: card.clone().ok_or_else(|| missing("card"))?,
         },
         Kind::Unsuspend => Action::Unsuspend {
-            card: raw.card.ok_or_else(|| missing("card"))?,
+            card: card.clone().ok_or_else(|| missing("card"))?,
         },
         Kind::Bury => Action::Bury {
-            card: raw.card.ok_or_else(|| missing("card"))?,
+            card: card.clone().ok_or_else(|| missing("card"))?,
         },
     };
     Ok(Event {
@@ -426,6 +432,21 @@ mod tests {
             assert!(parsed.damage.is_empty());
             let torn = cut > last_start && cut < text.len();
             assert_eq!(parsed.torn_tail, torn.then_some(last_start), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn an_empty_card_or_target_is_no_event() {
+        // Found by the log fuzz target: the start-up reader refused `"card":""`, this parser
+        // took it, so the two replayed different histories.
+        for line in [
+            r#"{"v":1,"id":"a","kind":"review","card":"","time":"2026-12-04T10:00:00Z","rating":3,"device":"d"}"#,
+            r#"{"v":1,"id":"a","kind":"undo","target":"","time":"2026-12-04T10:00:00Z","device":"d"}"#,
+        ] {
+            assert!(
+                matches!(parse_line(line), Err(LineProblem::Unparsable(_))),
+                "{line}"
+            );
         }
     }
 

@@ -419,13 +419,18 @@ fn to_answer(
         "unsuspend" => Op::Unsuspend,
         "bury" => Op::Bury,
         "undo" => {
-            part.undo_targets
-                .push(raw.target.as_deref().ok_or(())?.to_owned());
+            part.undo_targets.push(
+                raw.target
+                    .as_deref()
+                    .filter(|t| !t.is_empty())
+                    .ok_or(())?
+                    .to_owned(),
+            );
             return Ok(None);
         }
         _ => return Err(()),
     };
-    let card = raw.card.as_deref().ok_or(())?;
+    let card = raw.card.as_deref().filter(|c| !c.is_empty()).ok_or(())?;
     // Time taken belongs to answers only, as in `log::Action`: a suspend's `ms` is ignored.
     let ms = match op {
         Op::Grade(_) => u32::try_from(raw.ms.unwrap_or(0)).unwrap_or(u32::MAX),
