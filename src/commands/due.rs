@@ -6,7 +6,7 @@ use crate::cli::DueArgs;
 use crate::scheduler::Phase;
 use crate::settings::Settings;
 use crate::study::drill::Drill;
-use crate::study::progress::{load_library_and_progress, todays_queue};
+use crate::study::progress::{drill_counts, load_library_and_progress, todays_queue};
 use crate::text;
 
 use super::{Exit, Out};
@@ -85,26 +85,15 @@ pub fn run(settings: &Settings, args: &DueArgs) -> anyhow::Result<Exit> {
     // Each drill of the chosen decks that has items: new and due (steps and reviews).
     let drills: Vec<(Drill, u32, u32)> = Drill::ALL
         .into_iter()
-        .filter(|&d| {
-            library
-                .items
-                .iter()
-                .any(|it| it.drill == Some(d) && decks.is_none_or(|c| c.contains(&it.deck)))
-        })
-        .map(|d| {
-            let (_, q) = todays_queue(
-                &library,
-                &progress,
-                Some(d),
-                decks,
-                None,
-                &settings.limits(),
-                settings.now,
-                today,
-            );
-            let due = q.review_count + u32::try_from(q.learning.len() + q.ahead.len()).unwrap_or(0);
-            (d, q.new_count, due)
-        })
+        .zip(drill_counts(
+            &library,
+            &progress,
+            decks,
+            &settings.limits(),
+            settings.now,
+            today,
+        ))
+        .filter_map(|(d, c)| c.map(|(new, due)| (d, new, due)))
         .collect();
 
     let mut out = Out::stdout();

@@ -469,6 +469,35 @@ pub fn todays_queue(
     (chosen, queue)
 }
 
+/// Each drill's new and due items today over `decks` (all when `None`), in `Drill::ALL`
+/// order: `None` where those decks have no item of it.
+pub fn drill_counts(
+    library: &Library,
+    progress: &Progress,
+    decks: Option<&[u32]>,
+    limits: &DailyLimits,
+    now: chrono::DateTime<chrono::Utc>,
+    today: StudyDay,
+) -> [Option<(u32, u32)>; 3] {
+    let mut present = [false; 3];
+    for it in &library.items {
+        if let Some(d) = it.drill
+            && decks.is_none_or(|c| c.contains(&it.deck))
+        {
+            present[Drill::ALL.iter().position(|x| *x == d).unwrap_or(0)] = true;
+        }
+    }
+    let mut out = [None; 3];
+    for ((slot, d), here) in out.iter_mut().zip(Drill::ALL).zip(present) {
+        if here {
+            let (_, q) = todays_queue(library, progress, Some(d), decks, None, limits, now, today);
+            let due = q.review_count + u32::try_from(q.learning.len() + q.ahead.len()).unwrap_or(0);
+            *slot = Some((q.new_count, due));
+        }
+    }
+    out
+}
+
 /// The day's queue kept through a session: built once, then updated for each answered card
 /// instead of rebuilt over every card (rebuilt when it is a minute old, so that steps that
 /// came due and a new study day are picked up).

@@ -507,27 +507,15 @@ impl<'s> Driver<'s> {
 
     /// Each drill's new and due items in a deck (or all), `None` where it has none.
     fn drill_counts(&self, deck: Option<u32>, now: DateTime<Utc>) -> [Option<(u32, u32)>; 3] {
-        Drill::ALL.map(|d| {
-            let any = self
-                .session
-                .library
-                .items
-                .iter()
-                .any(|it| it.drill == Some(d) && deck.is_none_or(|x| it.deck == x));
-            any.then(|| {
-                let decks = deck.map(|x| [x]);
-                let (_, queue) = self.session.queue(
-                    Some(d),
-                    decks.as_ref().map(<[u32; 1]>::as_slice),
-                    None,
-                    &self.limits,
-                    now,
-                );
-                let due = queue.review_count
-                    + u32::try_from(queue.learning.len() + queue.ahead.len()).unwrap_or(0);
-                (queue.new_count, due)
-            })
-        })
+        let decks = deck.map(|x| [x]);
+        crate::study::progress::drill_counts(
+            &self.session.library,
+            &self.session.progress,
+            decks.as_ref().map(<[u32; 1]>::as_slice),
+            &self.limits,
+            now,
+            self.session.cfg.clock.day_of(now),
+        )
     }
 
     fn refresh_home(&mut self, app: &mut App) {
