@@ -65,15 +65,27 @@ pub struct Interner {
     seeds: Vec<u64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ShortKey {
     len: u8,
     bytes: [u8; 31],
 }
 
+/// Only the key's own bytes are hashed (the padding is zeros): a short key then takes the
+/// hasher's short path.
+impl std::hash::Hash for ShortKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write(&self.bytes[..usize::from(self.len)]);
+    }
+}
+
 impl ShortKey {
     fn new(key: &str) -> Option<ShortKey> {
-        let b = key.as_bytes();
+        ShortKey::from_bytes(key.as_bytes())
+    }
+
+    /// Only ever compared with keys made from text, so bytes that are not UTF-8 match none.
+    fn from_bytes(b: &[u8]) -> Option<ShortKey> {
         let mut bytes = [0u8; 31];
         bytes.get_mut(..b.len())?.copy_from_slice(b);
         Some(ShortKey {
@@ -119,6 +131,14 @@ impl Interner {
         }
     }
 
+    /// [`Interner::get`] of a key's bytes; bytes that are not UTF-8 are no key.
+    pub fn get_bytes(&self, key: &[u8]) -> Option<u32> {
+        match ShortKey::from_bytes(key) {
+            Some(short) => self.short.get(&short).copied(),
+            None => self.long.get(std::str::from_utf8(key).ok()?).copied(),
+        }
+    }
+
     pub fn key(&self, id: u32) -> &str {
         &self.keys[id as usize]
     }
@@ -138,10 +158,12 @@ impl Interner {
 
 /// Replays `answers` (in time order) for cards numbered below `cards`, whose fuzz seeds are
 /// `seeds`; returns each card's final state.
+///
+/// Cards are independent: they are split into ranges with about as many answers each, one
+/// per thread (two here, up to four), and each thread buckets its own cards' answers by card
+/// (a counting sort that keeps their order, with their study days) and replays them.
 pub fn replay_all(answers: &[Answer], seeds: &[u64], cfg: &SchedulerConfig) -> Vec<CardState> {
     let cards = seeds.len();
-    let mut days = DayCache::new(&cfg.clock);
-    // Bucket the answers by card, keeping their order (a counting sort).
     let mut starts = vec![0_u32; cards + 1];
     for a in answers {
         starts[a.card as usize + 1] += 1;
@@ -149,41 +171,66 @@ pub fn replay_all(answers: &[Answer], seeds: &[u64], cfg: &SchedulerConfig) -> V
     for i in 0..cards {
         starts[i + 1] += starts[i];
     }
-    let mut fill = starts.clone();
-    let mut by_card: Vec<(DateTime<Utc>, StudyDay, Op)> = vec![
-        (
-            DateTime::<Utc>::MIN_UTC,
-            StudyDay::from_date(chrono::NaiveDate::MIN),
-            Op::Bury
-        );
-        answers.len()
-    ];
-    for a in answers {
-        let slot = &mut fill[a.card as usize];
-        by_card[*slot as usize] = (a.time, days.day_of(a.time), a.op);
-        *slot += 1;
-    }
+    let threads = if answers.len() < 10_000 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    // Range ends: the first card at which each thread's share of the answers is reached.
+    let mut ends: Vec<usize> = (1..threads)
+        .map(|t| {
+            let share = (answers.len() * t / threads) as u64;
+            starts.partition_point(|&s| u64::from(s) < share).min(cards)
+        })
+        .collect();
+    ends.push(cards);
     let mut states = vec![CardState::default(); cards];
-    // Cards are independent: replay halves of them on two threads (or more, where there are
-    // more cores), each over its own slice of states.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let chunk = cards.div_ceil(threads).max(1);
-    let replay_chunk = |first: usize, states: &mut [CardState]| {
+    let replay_range = |first: usize, states: &mut [CardState]| {
+        let end = first + states.len();
+        let base = starts[first];
+        let mut fill: Vec<u32> = starts[first..end].iter().map(|s| s - base).collect();
+        let mut by_card: Vec<(DateTime<Utc>, StudyDay, Op)> = vec![
+            (
+                DateTime::<Utc>::MIN_UTC,
+                StudyDay::from_date(chrono::NaiveDate::MIN),
+                Op::Bury
+            );
+            (starts[end] - base) as usize
+        ];
+        let mut days = DayCache::new(&cfg.clock);
+        for a in answers {
+            let card = a.card as usize;
+            if card < first || card >= end {
+                continue;
+            }
+            let slot = &mut fill[card - first];
+            by_card[*slot as usize] = (a.time, days.day_of(a.time), a.op);
+            *slot += 1;
+        }
         for (i, state) in states.iter_mut().enumerate() {
             let card = first + i;
-            let (from, to) = (starts[card] as usize, starts[card + 1] as usize);
+            let (from, to) = (
+                (starts[card] - base) as usize,
+                (starts[card + 1] - base) as usize,
+            );
             for &(time, day, op) in &by_card[from..to] {
                 apply_op(state, seeds[card], op, time, day, cfg);
             }
         }
     };
-    if threads == 1 || answers.len() < 10_000 {
-        replay_chunk(0, &mut states);
+    if threads == 1 {
+        replay_range(0, &mut states);
     } else {
         std::thread::scope(|scope| {
-            for (n, part) in states.chunks_mut(chunk).enumerate() {
-                let replay_chunk = &replay_chunk;
-                scope.spawn(move || replay_chunk(n * chunk, part));
+            let mut rest: &mut [CardState] = &mut states;
+            let mut first = 0;
+            for &end in &ends {
+                let (mine, after) = rest.split_at_mut(end - first);
+                rest = after;
+                let replay_range = &replay_range;
+                let from = first;
+                scope.spawn(move || replay_range(from, mine));
+                first = end;
             }
         });
     }
@@ -256,6 +303,39 @@ mod tests {
             one_by_one.apply(&key, rating, t);
         }
         let states = replay_all(&answers, &interner.seeds, &cfg);
+        for (key, state) in one_by_one.into_states() {
+            assert_eq!(
+                &states[interner.get(&key).unwrap() as usize],
+                &state,
+                "{key}"
+            );
+        }
+    }
+
+    /// Enough answers for the threaded replay, most of them on a few cards, so the ranges
+    /// split by answers (not by cards) and the first range is only a few cards long.
+    #[test]
+    fn the_threaded_replay_splits_by_answers_and_agrees_with_one_at_a_time() {
+        let clock = DayClock::new(Zone::Named(chrono_tz::Europe::Madrid), 4);
+        let cfg = SchedulerConfig::new(clock);
+        let mut interner = Interner::default();
+        let mut answers = Vec::new();
+        let mut one_by_one = Replayer::new(&cfg);
+        let mut t: DateTime<Utc> = "2025-10-20T08:00:00Z".parse().unwrap();
+        for i in 0..30_000_u32 {
+            let card = if i % 3 == 0 { i % 400 } else { i % 5 };
+            let key = format!("d:c{card}");
+            let rating = Rating::ALL[(i as usize * 5 + i as usize / 7) % 4];
+            t += TimeDelta::minutes(i64::from(3 + (i * 37) % 90));
+            answers.push(Answer {
+                card: interner.intern(&key),
+                time: t,
+                op: Op::Grade(rating),
+            });
+            one_by_one.apply(&key, rating, t);
+        }
+        let states = replay_all(&answers, &interner.seeds, &cfg);
+        assert_eq!(states.len(), 400);
         for (key, state) in one_by_one.into_states() {
             assert_eq!(
                 &states[interner.get(&key).unwrap() as usize],

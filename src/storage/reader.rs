@@ -53,16 +53,16 @@ struct Raw<'a> {
     _device: Cow<'a, str>,
 }
 
-/// The last date seen, as its text and its day number: lines in time order mostly share it.
+/// The last date seen, as its text and its date: lines in time order mostly share it.
 #[derive(Default)]
 struct DateCache {
     text: [u8; 10],
-    days: i64,
+    date: Option<NaiveDate>,
 }
 
-/// [`parse_time`], remembering the last date.
-fn parse_time_cached(s: &str, cache: &mut DateCache) -> Option<DateTime<Utc>> {
-    let b = s.as_bytes();
+/// [`parse_time`] of a field's bytes (UTF-8), remembering the last date.
+fn parse_time_cached(b: &[u8], cache: &mut DateCache) -> Option<DateTime<Utc>> {
+    let slow = || parse_time(std::str::from_utf8(b).ok()?);
     if b.len() == 24
         && b[10] == b'T'
         && b[19] == b'.'
@@ -70,19 +70,21 @@ fn parse_time_cached(s: &str, cache: &mut DateCache) -> Option<DateTime<Utc>> {
         && b[13] == b':'
         && b[16] == b':'
     {
-        let digits = |r: std::ops::Range<usize>| -> Option<i64> {
-            let mut n = 0i64;
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            let mut n = 0u32;
             for &c in b.get(r)? {
                 if !c.is_ascii_digit() {
                     return None;
                 }
-                n = n * 10 + i64::from(c - b'0');
+                n = n * 10 + u32::from(c - b'0');
             }
             Some(n)
         };
-        if b[..10] != cache.text {
-            let date = parse_time(s.get(..10).map(|d| format!("{d}T00:00:00Z")).as_deref()?)?;
-            cache.days = date.timestamp().div_euclid(86_400);
+        if cache.date.is_none() || b[..10] != cache.text {
+            let mut midnight = [0u8; 20];
+            midnight[..10].copy_from_slice(&b[..10]);
+            midnight[10..].copy_from_slice(b"T00:00:00Z");
+            cache.date = Some(parse_time(std::str::from_utf8(&midnight).ok()?)?.date_naive());
             cache.text.copy_from_slice(&b[..10]);
         }
         let (h, m, sec, ms) = (
@@ -94,12 +96,12 @@ fn parse_time_cached(s: &str, cache: &mut DateCache) -> Option<DateTime<Utc>> {
         if h > 23 || m > 59 || sec > 59 {
             // Out of range, or a leap second (`23:59:60`, which RFC 3339 allows): chrono
             // decides, as it does for `log::parse_line`.
-            return parse_time(s);
+            return slow();
         }
-        let secs = cache.days * 86_400 + h * 3600 + m * 60 + sec;
-        return DateTime::from_timestamp(secs, u32::try_from(ms * 1_000_000).ok()?);
+        let time = chrono::NaiveTime::from_hms_milli_opt(h, m, sec, ms)?;
+        return Some(chrono::NaiveDateTime::new(cache.date?, time).and_utc());
     }
-    parse_time(s)
+    slow()
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.fff]Z`, as medterm writes it; anything else goes through chrono.
@@ -151,17 +153,32 @@ struct Chunk {
     last: bool,
 }
 
-/// An answer as a reader thread finds it.
+/// An answer as a reader thread finds it: 40 bytes, a million of them at start-up.
 #[derive(Clone, Copy)]
 struct Found {
     time: DateTime<Utc>,
-    file: u32,
-    offset: u64,
+    /// The file (top bits) and the byte offset of the line (low [`OFFSET_BITS`]).
+    pos: u64,
     card: u32,
-    op: Op,
     ms: u32,
     /// A hash of the event id, to find the answers an undo names without keeping every id.
-    id_hash: u64,
+    id_hash: u32,
+    op: Op,
+    /// Taken back by an undo: left out of the merge.
+    undone: bool,
+}
+
+/// Byte offsets up to 1 TiB; the file number goes above.
+const OFFSET_BITS: u32 = 40;
+
+impl Found {
+    fn file(&self) -> usize {
+        usize::try_from(self.pos >> OFFSET_BITS).unwrap_or(usize::MAX)
+    }
+
+    fn offset(&self) -> u64 {
+        self.pos & ((1 << OFFSET_BITS) - 1)
+    }
 }
 
 #[derive(Default)]
@@ -178,33 +195,35 @@ struct Part {
 /// Marks a card number from a reader thread's own table, renumbered when the parts merge.
 const LOCAL: u32 = 1 << 31;
 
-fn id_hash(id: &str) -> u64 {
+fn id_hash(id: &[u8]) -> u32 {
     use std::hash::BuildHasher as _;
-    // A fixed seed: the hash only has to agree within one load.
-    foldhash::fast::FixedState::with_seed(0x6d65_6474_6572_6d00).hash_one(id)
+    // A fixed seed: the hash only has to agree within one load; candidates are confirmed
+    // by reading their line again, so 32 bits are plenty.
+    let h = foldhash::fast::FixedState::with_seed(0x6d65_6474_6572_6d00).hash_one(id);
+    (h >> 32) as u32
 }
 
-const PIECE: usize = 4 << 20;
+const PIECE: usize = 256 << 10;
 
 fn parse_chunk(path: &Path, chunk: &Chunk, known: &Interner, part: &mut Part) -> io::Result<()> {
     let mut file = File::open(path)?;
     file.seek(SeekFrom::Start(chunk.start))?;
     let len = chunk.end - chunk.start;
     let mut reader = file.take(len);
-    let piece = usize::try_from(len).unwrap_or(PIECE).clamp(1, PIECE);
-    let mut buf: Vec<u8> = Vec::with_capacity(piece + 4096);
+    // One buffer, zeroed once: the file is read into it piece by piece, and a line cut at
+    // the end of a piece moves to the front. A line longer than the buffer doubles it.
+    let mut buf: Vec<u8> = vec![0; usize::try_from(len).unwrap_or(PIECE).clamp(1, PIECE)];
+    let mut filled = 0;
     let mut offset = chunk.start; // file offset of buf[0]
-    let mut eof = false;
     loop {
-        if !eof {
-            let before = buf.len();
-            buf.resize(before + piece, 0);
-            let n = read_full(&mut reader, &mut buf[before..])?;
-            buf.truncate(before + n);
-            eof = n < piece;
+        if filled == buf.len() {
+            buf.resize(buf.len() * 2, 0);
         }
+        let n = read_full(&mut reader, &mut buf[filled..])?;
+        let eof = filled + n < buf.len();
+        filled += n;
         let mut pos = 0;
-        while let Some(i) = memchr::memchr(b'\n', &buf[pos..]) {
+        while let Some(i) = memchr::memchr(b'\n', &buf[pos..filled]) {
             let line = &buf[pos..pos + i];
             handle_line(
                 line,
@@ -218,7 +237,7 @@ fn parse_chunk(path: &Path, chunk: &Chunk, known: &Interner, part: &mut Part) ->
             pos += i + 1;
         }
         if eof {
-            let rest = &buf[pos..];
+            let rest = &buf[pos..filled];
             if !rest.is_empty() {
                 handle_line(
                     rest,
@@ -232,7 +251,8 @@ fn parse_chunk(path: &Path, chunk: &Chunk, known: &Interner, part: &mut Part) ->
             }
             return Ok(());
         }
-        buf.drain(..pos);
+        buf.copy_within(pos..filled, 0);
+        filled -= pos;
         offset += pos as u64;
     }
 }
@@ -253,14 +273,46 @@ fn read_full(r: &mut impl Read, mut buf: &mut [u8]) -> io::Result<usize> {
     Ok(total)
 }
 
+/// The fields of an event, as byte strings of a line already checked to be UTF-8.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Fields<'a> {
+    id: &'a [u8],
+    kind: &'a [u8],
+    /// Empty when absent.
+    card: &'a [u8],
+    time: &'a [u8],
+    rating: Option<u8>,
+    ms: Option<u64>,
+    /// Empty when absent.
+    target: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    fn of(raw: &'a Raw<'a>) -> Fields<'a> {
+        Fields {
+            id: raw.id.as_bytes(),
+            kind: raw.kind.as_bytes(),
+            card: raw.card.as_deref().map_or(&[], str::as_bytes),
+            time: raw.time.as_bytes(),
+            rating: raw.rating,
+            ms: raw.ms,
+            target: raw.target.as_deref().map_or(&[], str::as_bytes),
+        }
+    }
+}
+
+/// Whether every byte of `b` is printable ASCII (0x20 to 0x7e, or DEL): one pass the
+/// compiler turns into vector instructions.
+fn printable_ascii(b: &[u8]) -> bool {
+    b.iter().fold(0u8, |m, &c| m.max(c.wrapping_sub(0x20))) < 0x60
+}
+
 /// The fields of a line exactly as medterm writes it: `{"v":1,"id":"…","kind":"…","card":"…",
 /// "time":"…","rating":N,"ms":N,"device":"…"}` with no escapes. Anything else returns `None`
 /// and goes through serde.
-#[allow(clippy::type_complexity)]
-fn fast_fields(line: &[u8]) -> Option<(&str, &str, &str, &str, Option<u8>, Option<u64>, &str)> {
+fn fast_fields(line: &[u8]) -> Option<Fields<'_>> {
     struct Cursor<'a> {
         b: &'a [u8],
-        s: &'a str,
         pos: usize,
     }
     impl<'a> Cursor<'a> {
@@ -268,45 +320,44 @@ fn fast_fields(line: &[u8]) -> Option<(&str, &str, &str, &str, Option<u8>, Optio
             let end = self.pos + l.len();
             (self.b.get(self.pos..end)? == l).then(|| self.pos = end)
         }
-        /// A string's contents up to its closing quote; refuses escapes.
-        fn string(&mut self) -> Option<&'a str> {
+        /// A string's contents up to its closing quote (the line has no escapes).
+        fn string(&mut self) -> Option<&'a [u8]> {
             let rest = self.b.get(self.pos..)?;
-            let end = memchr::memchr2(b'"', b'\\', rest)?;
-            if rest[end] != b'"' {
-                return None;
-            }
-            let start = self.pos;
+            let end = memchr::memchr(b'"', rest)?;
             self.pos += end + 1;
-            // The line is valid UTF-8 and a quote is a character boundary.
-            self.s.get(start..start + end)
+            rest.get(..end)
         }
         fn number(&mut self) -> Option<u64> {
             let rest = self.b.get(self.pos..)?;
-            let len = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+            let mut n = 0u64;
+            let mut len = 0;
+            for &d in rest.iter().take(19) {
+                if !d.is_ascii_digit() {
+                    break;
+                }
+                n = n * 10 + u64::from(d - b'0');
+                len += 1;
+            }
             // JSON numbers have no leading zero: `0420` is serde's to refuse.
             if len == 0 || len > 18 || (len > 1 && rest[0] == b'0') {
                 return None;
-            }
-            let mut n = 0u64;
-            for &d in &rest[..len] {
-                n = n * 10 + u64::from(d - b'0');
             }
             self.pos += len;
             Some(n)
         }
     }
-    // JSON strings hold no raw control character: such a line is serde's to refuse. One
-    // pass for the smallest byte (it vectorizes) over the line, not a check per string.
+    // JSON strings hold no raw control character: such a line is serde's to refuse, as is
+    // any escape. Text beyond ASCII must be UTF-8; ASCII is.
     let body = line.strip_suffix(b"\r").unwrap_or(line);
-    if body.iter().copied().min().is_some_and(|b| b < 0x20) {
+    if !printable_ascii(body)
+        && (body.iter().any(|&c| c < 0x20) || std::str::from_utf8(line).is_err())
+    {
         return None;
     }
-    let text = std::str::from_utf8(line).ok()?;
-    let mut c = Cursor {
-        b: line,
-        s: text,
-        pos: 0,
-    };
+    if memchr::memchr(b'\\', body).is_some() {
+        return None;
+    }
+    let mut c = Cursor { b: line, pos: 0 };
     c.lit(br#"{"v":1,"id":""#)?;
     let id = c.string()?;
     c.lit(br#","kind":""#)?;
@@ -314,7 +365,7 @@ fn fast_fields(line: &[u8]) -> Option<(&str, &str, &str, &str, Option<u8>, Optio
     let card = if c.lit(br#","card":""#).is_some() {
         c.string()?
     } else {
-        ""
+        &[]
     };
     c.lit(br#","time":""#)?;
     let time = c.string()?;
@@ -331,12 +382,20 @@ fn fast_fields(line: &[u8]) -> Option<(&str, &str, &str, &str, Option<u8>, Optio
     let target = if c.lit(br#","target":""#).is_some() {
         c.string()?
     } else {
-        ""
+        &[]
     };
     c.lit(br#","device":""#)?;
     c.string()?;
     let tail = line.get(c.pos..)?;
-    (tail == b"}" || tail == b"}\r").then_some((id, kind, card, time, rating, ms, target))
+    (tail == b"}" || tail == b"}\r").then_some(Fields {
+        id,
+        kind,
+        card,
+        time,
+        rating,
+        ms,
+        target,
+    })
 }
 
 fn handle_line(
@@ -354,38 +413,32 @@ fn handle_line(
         }
         return;
     }
-    let event = if let Some((id, kind, card, time, rating, ms, target)) = fast_fields(line) {
-        let raw = Raw {
-            v: FORMAT_VERSION,
-            id: Cow::Borrowed(id),
-            kind: Cow::Borrowed(kind),
-            card: (!card.is_empty()).then_some(Cow::Borrowed(card)),
-            time: Cow::Borrowed(time),
-            rating,
-            ms,
-            target: (!target.is_empty()).then_some(Cow::Borrowed(target)),
-            _device: Cow::Borrowed(""),
-        };
-        to_answer(&raw, known, part)
-    } else {
-        // From checked text, not bytes: serde_json skips an unknown field's string without
-        // checking its UTF-8, where `parse_line` (text first) refuses the line.
-        match std::str::from_utf8(line).map(serde_json::from_str::<Raw<'_>>) {
-            Ok(Ok(raw)) if raw.v <= FORMAT_VERSION => to_answer(&raw, known, part),
-            _ => Err(()),
-        }
+    let fast = fast_fields(line);
+    // From checked text, not bytes: serde_json skips an unknown field's string without
+    // checking its UTF-8, where `parse_line` (text first) refuses the line.
+    let slow = match fast {
+        Some(_) => None,
+        None => match std::str::from_utf8(line).map(serde_json::from_str::<Raw<'_>>) {
+            Ok(Ok(raw)) if raw.v <= FORMAT_VERSION => Some(raw),
+            _ => None,
+        },
     };
-    match event {
-        Ok(Some((time, card, op, ms, id_hash))) if complete => part.answers.push(Found {
-            time,
-            file: u32::try_from(file).unwrap_or(u32::MAX),
-            offset,
-            card,
-            op,
-            ms,
-            id_hash,
-        }),
-        Ok(_) if complete => {}
+    let fields = fast.or_else(|| slow.as_ref().map(Fields::of));
+    let event = fields.map_or(Err(()), |f| to_answer(&f, part));
+    match (event, fields) {
+        (Ok(Some((time, op, ms, id_hash))), Some(fields)) if complete => {
+            let card = card_number(fields.card, known, part);
+            part.answers.push(Found {
+                time,
+                pos: ((file as u64) << OFFSET_BITS) | offset,
+                card,
+                ms,
+                id_hash,
+                op,
+                undone: false,
+            });
+        }
+        (Ok(_), _) if complete => {}
         // A last line cut short, or unparsable at the very end of a file: a torn write.
         // A last line without its newline is a write cut short, whatever it holds (as for
         // `log::parse_log`); a complete line that is no event is damage, wherever it is.
@@ -404,44 +457,48 @@ fn handle_line(
     }
 }
 
-/// The answer of a line (time, card, op, time taken, id hash): `Ok(None)` for events that
+/// A card key's number: the library's (`known`, shared and only read) or, for other cards,
+/// one from the thread's own table, marked [`LOCAL`]. The key comes from a line checked to
+/// be UTF-8, so it is.
+fn card_number(key: &[u8], known: &Interner, part: &mut Part) -> u32 {
+    known
+        .get_bytes(key)
+        .unwrap_or_else(|| LOCAL | part.cards.intern(&String::from_utf8_lossy(key)))
+}
+
+/// The answer of a line but its card (time, op, time taken, id hash): `Ok(None)` for events that
 /// carry none (an undo, whose target is noted), `Err` when the line is not a valid event.
+/// The fields come from a line checked to be UTF-8 and end at quotes, so each is UTF-8.
 #[allow(clippy::type_complexity)]
 fn to_answer(
-    raw: &Raw<'_>,
-    known: &Interner,
+    raw: &Fields<'_>,
     part: &mut Part,
-) -> Result<Option<(DateTime<Utc>, u32, Op, u32, u64)>, ()> {
-    let time = parse_time_cached(&raw.time, &mut part.dates).ok_or(())?;
-    let op = match raw.kind.as_ref() {
-        "review" => Op::Grade(Rating::from_number(u64::from(raw.rating.ok_or(())?)).ok_or(())?),
-        "suspend" => Op::Suspend,
-        "unsuspend" => Op::Unsuspend,
-        "bury" => Op::Bury,
-        "undo" => {
-            part.undo_targets.push(
-                raw.target
-                    .as_deref()
-                    .filter(|t| !t.is_empty())
-                    .ok_or(())?
-                    .to_owned(),
-            );
+) -> Result<Option<(DateTime<Utc>, Op, u32, u32)>, ()> {
+    let text = |b| std::str::from_utf8(b).map_err(|_| ());
+    let time = parse_time_cached(raw.time, &mut part.dates).ok_or(())?;
+    let op = match raw.kind {
+        b"review" => Op::Grade(Rating::from_number(u64::from(raw.rating.ok_or(())?)).ok_or(())?),
+        b"suspend" => Op::Suspend,
+        b"unsuspend" => Op::Unsuspend,
+        b"bury" => Op::Bury,
+        b"undo" => {
+            if raw.target.is_empty() {
+                return Err(());
+            }
+            part.undo_targets.push(text(raw.target)?.to_owned());
             return Ok(None);
         }
         _ => return Err(()),
     };
-    let card = raw.card.as_deref().filter(|c| !c.is_empty()).ok_or(())?;
+    if raw.card.is_empty() {
+        return Err(());
+    }
     // Time taken belongs to answers only, as in `log::Action`: a suspend's `ms` is ignored.
     let ms = match op {
         Op::Grade(_) => u32::try_from(raw.ms.unwrap_or(0)).unwrap_or(u32::MAX),
         Op::Suspend | Op::Unsuspend | Op::Bury => 0,
     };
-    // Cards the caller named (the library's) are looked up in its table, shared and only
-    // read; only other cards go into the thread's own.
-    let card = known
-        .get(card)
-        .unwrap_or_else(|| LOCAL | part.cards.intern(card));
-    Ok(Some((time, card, op, ms, id_hash(&raw.id))))
+    Ok(Some((time, op, ms, id_hash(raw.id))))
 }
 
 /// Reads every log in `dir`. `known` keys are numbered first, in order (the library's items),
@@ -452,8 +509,10 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
         .iter()
         .map(|f| f.metadata().map(|m| m.len()))
         .collect::<io::Result<_>>()?;
+    let known = known.into_iter();
     let mut out = Loaded {
         files: files.iter().cloned().zip(sizes.iter().copied()).collect(),
+        cards: Interner::with_capacity(known.size_hint().0),
         ..Loaded::default()
     };
     for k in known {
@@ -493,10 +552,21 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
                 let files = &files;
                 let known = &out.cards;
                 scope.spawn(move || {
-                    let mut part = Part::default();
+                    // Lines are about 150 bytes: room for them all, so the vector does not
+                    // grow by copying.
+                    let bytes: u64 = group.iter().map(|c| c.end - c.start).sum();
+                    let mut part = Part {
+                        answers: Vec::with_capacity(
+                            usize::try_from(bytes / 140).unwrap_or(0).min(1 << 26),
+                        ),
+                        ..Part::default()
+                    };
                     for chunk in *group {
                         parse_chunk(&files[chunk.file], chunk, known, &mut part)?;
                     }
+                    // Each part is in (file, offset) order and nearly in time order: a
+                    // stable sort by time, on this thread, keeps the file order of ties.
+                    part.answers.sort_by_key(|f| f.time);
                     Ok(part)
                 })
             })
@@ -509,28 +579,26 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
             })
             .collect()
     });
+    let mut parts: Vec<Part> = parts.into_iter().collect::<io::Result<_>>()?;
 
-    // Merge: renumber each part's cards into the shared numbering, then sort by time.
-    let mut merged: Vec<Found> = Vec::new();
+    // Renumber each part's own cards into the shared numbering, in place.
     let mut targets: Vec<String> = Vec::new();
-    for part in parts {
-        let part = part?;
-        let map: Vec<u32> = (0..part.cards.len())
-            .map(|i| {
-                out.cards
-                    .intern(part.cards.key(u32::try_from(i).unwrap_or(u32::MAX)))
-            })
-            .collect();
-        merged.extend(part.answers.into_iter().map(|f| Found {
-            card: if f.card & LOCAL == 0 {
-                f.card
-            } else {
-                map[(f.card & !LOCAL) as usize]
-            },
-            ..f
-        }));
-        targets.extend(part.undo_targets);
-        for (file, offset, problem) in part.damage {
+    for part in &mut parts {
+        if !part.cards.is_empty() {
+            let map: Vec<u32> = (0..part.cards.len())
+                .map(|i| {
+                    out.cards
+                        .intern(part.cards.key(u32::try_from(i).unwrap_or(u32::MAX)))
+                })
+                .collect();
+            for f in &mut part.answers {
+                if f.card & LOCAL != 0 {
+                    f.card = map[(f.card & !LOCAL) as usize];
+                }
+            }
+        }
+        targets.append(&mut part.undo_targets);
+        for (file, offset, problem) in std::mem::take(&mut part.damage) {
             out.damage.push(Damage {
                 path: files[file].clone(),
                 line: line_number(&files[file], offset)?,
@@ -538,38 +606,75 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
             });
         }
         out.torn
-            .extend(part.torn.into_iter().map(|(f, o)| (files[f].clone(), o)));
+            .extend(part.torn.drain(..).map(|(f, o)| (files[f].clone(), o)));
     }
     // Undone answers: candidates by id hash, confirmed by reading their line again.
     if !targets.is_empty() {
-        let target_hashes: HashSet<u64> = targets.iter().map(|t| id_hash(t)).collect();
+        let target_hashes: HashSet<u32> = targets.iter().map(|t| id_hash(t.as_bytes())).collect();
         let target_ids: HashSet<&str> = targets.iter().map(String::as_str).collect();
-        let mut keep = Vec::with_capacity(merged.len());
-        for f in merged {
-            if target_hashes.contains(&f.id_hash)
-                && is_undone(&files[f.file as usize], f.offset, &target_ids)?
-            {
-                continue;
+        for part in &mut parts {
+            for f in &mut part.answers {
+                if target_hashes.contains(&f.id_hash)
+                    && is_undone(&files[f.file()], f.offset(), &target_ids)?
+                {
+                    f.undone = true;
+                }
             }
-            keep.push(f);
         }
-        merged = keep;
     }
-    // Parts are runs already in (file, offset) order and mostly in time order; the stable
-    // sort merges them quickly.
-    merged.sort_by_key(|f| (f.time, f.file, f.offset));
-    out.answers = merged
-        .iter()
-        .map(|f| Answer {
-            card: f.card,
-            time: f.time,
-            op: f.op,
-        })
-        .collect();
-    out.ms = merged.iter().map(|f| f.ms).collect();
+    let runs: Vec<Vec<Found>> = parts.into_iter().map(|p| p.answers).collect();
+    (out.answers, out.ms) = merge_runs(&runs);
     out.damage
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(out)
+}
+
+/// Merges runs sorted by time that hold consecutive stretches of the files in order (ties
+/// to the earlier run), leaving out undone answers: time order, ties by device and line.
+fn merge_runs(runs: &[Vec<Found>]) -> (Vec<Answer>, Vec<u32>) {
+    let total: usize = runs.iter().map(Vec::len).sum();
+    let mut answers = Vec::with_capacity(total);
+    let mut ms = Vec::with_capacity(total);
+    let mut keep = |f: &Found| {
+        if !f.undone {
+            answers.push(Answer {
+                card: f.card,
+                time: f.time,
+                op: f.op,
+            });
+            ms.push(f.ms);
+        }
+    };
+    // Two runs (two cores): one tight loop. More: the earliest head each time.
+    if let [a, b] = runs {
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if b[j].time < a[i].time {
+                keep(&b[j]);
+                j += 1;
+            } else {
+                keep(&a[i]);
+                i += 1;
+            }
+        }
+        a[i..].iter().chain(&b[j..]).for_each(&mut keep);
+    } else {
+        let mut next = vec![0; runs.len()];
+        loop {
+            let mut best: Option<(usize, DateTime<Utc>)> = None;
+            for (k, run) in runs.iter().enumerate() {
+                if let Some(f) = run.get(next[k])
+                    && best.is_none_or(|(_, t)| f.time < t)
+                {
+                    best = Some((k, f.time));
+                }
+            }
+            let Some((k, _)) = best else { break };
+            keep(&runs[k][next[k]]);
+            next[k] += 1;
+        }
+    }
+    (answers, ms)
 }
 
 /// Whether the event on the line at `offset` has one of the undone ids.
@@ -628,18 +733,27 @@ mod tests {
     #[test]
     fn the_fast_line_parser_agrees_with_serde_or_declines() {
         let line = review("a1", "d:x", "2026-12-04T10:00:00Z", 3);
-        let (id, kind, card, time, rating, ms, _) = fast_fields(line.as_bytes()).unwrap();
+        let f = fast_fields(line.as_bytes()).unwrap();
         assert_eq!(
-            (id, kind, card, time, rating, ms),
-            (
-                "a1",
-                "review",
-                "d:x",
-                "2026-12-04T10:00:00.000Z",
-                Some(3),
-                Some(1500)
-            )
+            f,
+            Fields {
+                id: b"a1",
+                kind: b"review",
+                card: b"d:x",
+                time: b"2026-12-04T10:00:00.000Z",
+                rating: Some(3),
+                ms: Some(1500),
+                target: b"",
+            }
         );
+        // Text beyond ASCII is fine where it is UTF-8 (a device named in another script),
+        // and DEL is a character JSON strings may hold.
+        let accented = line.replace("\"device\":\"d\"", "\"device\":\"caf\u{e9}\u{7f}\"");
+        assert_eq!(fast_fields(accented.as_bytes()), Some(f));
+        let mut bad = accented.into_bytes();
+        let at = bad.len() - 4;
+        bad[at] = 0xff;
+        assert!(fast_fields(&bad).is_none());
         // Found by the `log` fuzz target: a raw control character inside a string is not
         // JSON, and serde (so `parse_line`) refuses the line.
         assert!(
@@ -657,7 +771,41 @@ mod tests {
         assert!(fast_fields(br#"{"v":1,"id":"a","kind":"review","card":"d:x","time":"t","rating":3,"device":"d","x":1}"#).is_none());
         let undo = r#"{"v":1,"id":"u","kind":"undo","time":"2026-12-04T10:00:00Z","target":"a1","device":"d"}"#;
         let fields = fast_fields(undo.as_bytes()).unwrap();
-        assert_eq!((fields.1, fields.6), ("undo", "a1"));
+        assert_eq!((fields.kind, fields.target), (&b"undo"[..], &b"a1"[..]));
+    }
+
+    /// Two runs take the tight loop, three or more (more cores) the general one: both give
+    /// time order with ties to the earlier run, and leave undone answers out.
+    #[test]
+    fn runs_merge_in_time_order_with_ties_to_the_earlier_run() {
+        let at = |minute: i64, card: u32, undone: bool| Found {
+            time: DateTime::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap(),
+            pos: 0,
+            card,
+            ms: card * 10,
+            id_hash: 0,
+            op: Op::Grade(Rating::Good),
+            undone,
+        };
+        let runs = vec![
+            vec![at(1, 1, false), at(5, 2, false), at(9, 3, false)],
+            vec![
+                at(0, 4, false),
+                at(5, 5, false),
+                at(6, 6, true),
+                at(20, 7, false),
+            ],
+            vec![at(5, 8, false), at(7, 9, false)],
+        ];
+        let cards = |(answers, ms): (Vec<Answer>, Vec<u32>)| {
+            assert_eq!(ms, answers.iter().map(|a| a.card * 10).collect::<Vec<_>>());
+            assert!(answers.windows(2).all(|w| w[0].time <= w[1].time));
+            answers.iter().map(|a| a.card).collect::<Vec<_>>()
+        };
+        assert_eq!(cards(merge_runs(&runs[..2])), [4, 1, 2, 5, 3, 7]);
+        assert_eq!(cards(merge_runs(&runs)), [4, 1, 2, 5, 8, 9, 3, 7]);
+        assert_eq!(cards(merge_runs(&runs[2..])), [8, 9]);
+        assert_eq!(cards(merge_runs(&[])), Vec::<u32>::new());
     }
 
     #[test]
@@ -680,15 +828,19 @@ mod tests {
             "2026-12-05T00:00:00.000Z",
             "2024-02-29T12:00:00.500Z",
         ] {
-            assert_eq!(parse_time_cached(s, &mut cache), parse_time(s), "{s}");
+            assert_eq!(
+                parse_time_cached(s.as_bytes(), &mut cache),
+                parse_time(s),
+                "{s}"
+            );
         }
-        assert!(parse_time_cached("2026-12-04T24:30:00.123Z", &mut cache).is_none());
+        assert!(parse_time_cached(b"2026-12-04T24:30:00.123Z", &mut cache).is_none());
         // Found by the `log` fuzz check on a seed: a leap second, which `parse_line` takes, was
         // refused here, so the reader dropped an answer the plain parser keeps.
         let leap = "2026-12-31T23:59:60.000Z";
-        assert!(parse_time_cached(leap, &mut cache).is_some());
+        assert!(parse_time_cached(leap.as_bytes(), &mut cache).is_some());
         assert_eq!(
-            parse_time_cached(leap, &mut cache),
+            parse_time_cached(leap.as_bytes(), &mut cache),
             crate::storage::log::parse_line(
                 &review("l", "d:x", "2026-12-04T10:00:00Z", 3)
                     .replace("2026-12-04T10:00:00.000Z", leap)
