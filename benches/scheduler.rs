@@ -76,13 +76,14 @@ fn bench(c: &mut Criterion) {
             card,
             time,
             op: Op::Grade(rating),
+            ms: 0,
         })
         .collect();
     group.bench_function("replay 1M reviews, 50k cards (budget 100 ms)", |b| {
-        b.iter_with_large_drop(|| replay_all(&answers, &seeds, &cfg));
+        b.iter_with_large_drop(|| replay_all(&[&answers], &seeds, &cfg));
     });
 
-    let states: Vec<CardState> = replay_all(&answers, &seeds, &cfg);
+    let states: Vec<CardState> = replay_all(&[&answers], &seeds, &cfg);
     let now = events.last().unwrap().1 + TimeDelta::hours(12);
     let today = clock.day_of(now);
     let cards: Vec<QueueCard> = (0..keys.len() as u32)

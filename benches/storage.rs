@@ -56,7 +56,7 @@ fn bench(c: &mut Criterion) {
                 let seeds: Vec<u64> = (0..loaded.cards.len() as u32)
                     .map(|i| loaded.cards.seed(i))
                     .collect();
-                replay_all(&loaded.answers, &seeds, &cfg)
+                replay_all(&loaded.runs(), &seeds, &cfg)
             });
         },
     );
@@ -65,7 +65,7 @@ fn bench(c: &mut Criterion) {
     let seeds: Vec<u64> = (0..loaded.cards.len() as u32)
         .map(|i| loaded.cards.seed(i))
         .collect();
-    let states = replay_all(&loaded.answers, &seeds, &cfg);
+    let states = replay_all(&loaded.runs(), &seeds, &cfg);
     let named: Vec<(&str, &medterm::scheduler::CardState)> = (0..states.len())
         .map(|i| (loaded.cards.key(i as u32), &states[i]))
         .collect();

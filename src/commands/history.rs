@@ -72,8 +72,7 @@ fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<Exit> {
     // a number each here, not a copy of their card's key.
     let mut cards = Interner::with_capacity(existing.cards.len());
     let mut seen: HashSet<(u32, i64, u8)> = existing
-        .answers
-        .iter()
+        .answers()
         .filter_map(|a| match a.op {
             Op::Grade(r) => Some((
                 cards.intern(existing.cards.key(a.card)),
@@ -160,14 +159,13 @@ fn export(settings: &Settings, format: HistoryFormat) -> anyhow::Result<Exit> {
     if format == HistoryFormat::Csv {
         out.line(interchange::CSV_HEADER)?;
     }
-    for (a, ms) in loaded.answers.iter().zip(&loaded.ms) {
+    for a in loaded.answers() {
         let Op::Grade(rating) = a.op else { continue };
         let key = loaded.cards.key(a.card);
+        let ms = u64::from(a.ms);
         let line = match format {
-            HistoryFormat::Jsonl => {
-                interchange::to_jsonl(key, a.time, rating.number(), u64::from(*ms))
-            }
-            HistoryFormat::Csv => interchange::to_csv(key, a.time, rating.number(), u64::from(*ms)),
+            HistoryFormat::Jsonl => interchange::to_jsonl(key, a.time, rating.number(), ms),
+            HistoryFormat::Csv => interchange::to_csv(key, a.time, rating.number(), ms),
         };
         out.line(&line)?;
     }

@@ -71,10 +71,8 @@ pub fn check(data: &[u8]) {
         .collect();
     expected.sort_by_key(|a| a.1);
     let found: Vec<(&str, DateTime<Utc>, Op, u32)> = loaded
-        .answers
-        .iter()
-        .zip(&loaded.ms)
-        .map(|(a, &ms)| (loaded.cards.key(a.card), a.time, a.op, ms))
+        .answers()
+        .map(|a| (loaded.cards.key(a.card), a.time, a.op, a.ms))
         .collect();
     assert_eq!(
         found, expected,

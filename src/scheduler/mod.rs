@@ -11,7 +11,7 @@ pub mod state;
 
 pub use day::{DayCache, DayClock, StudyDay, Zone};
 pub use fsrs::{DEFAULT_PARAMETERS, Memory, Params, ParamsError, Rating};
-pub use replay::{Answer, Interner, Op, Replayer, apply_op, replay_all};
+pub use replay::{Answer, Interner, Merged, Op, Replayer, apply_op, replay_all};
 pub use state::{
     CardState, Due, Outcome, Phase, SchedulerConfig, Wait, key_seed, preview, preview_line, review,
     review_on,

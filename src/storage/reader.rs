@@ -13,22 +13,39 @@ use std::borrow::Cow;
 
 use super::history::log_files;
 use super::log::{Damage, FORMAT_VERSION, LineProblem, parse_line};
-use crate::scheduler::{Answer, Interner, Op, Rating};
+use crate::scheduler::{Answer, Interner, Merged, Op, Rating};
 
 /// What start-up needs from the logs.
 #[derive(Debug, Default)]
 pub struct Loaded {
     /// Card keys by number; keys given up front keep their numbers.
     pub cards: Interner,
-    /// In time order (ties: device, then line), undone answers left out.
-    pub answers: Vec<Answer>,
-    /// Time taken, parallel to `answers` (0 for events that are not answers).
-    pub ms: Vec<u32>,
+    /// The answers in runs, each in time order, undone answers left out. Together, in
+    /// order, they are stretches of the files in file order: [`Loaded::answers`] merges
+    /// them (ties: device, then line). Kept apart, they need no merged copy: a million
+    /// answers are 24 MB, and fresh memory costs a page fault every 4 KB.
+    runs: Vec<Vec<Answer>>,
     pub damage: Vec<Damage>,
     /// Logs whose last line was cut short: the path and the byte offset where it begins.
     pub torn: Vec<(PathBuf, u64)>,
     /// The files read and their sizes.
     pub files: Vec<(PathBuf, u64)>,
+}
+
+impl Loaded {
+    /// Every answer in time order (ties: device, then line).
+    pub fn answers(&self) -> Merged<'_> {
+        Merged::new(&self.runs())
+    }
+
+    /// The answers' runs, for a caller that merges them itself (see [`Merged`]).
+    pub fn runs(&self) -> Vec<&[Answer]> {
+        self.runs.iter().map(Vec::as_slice).collect()
+    }
+
+    pub fn answer_count(&self) -> usize {
+        self.runs.iter().map(Vec::len).sum()
+    }
 }
 
 #[derive(Deserialize)]
@@ -153,43 +170,56 @@ struct Chunk {
     last: bool,
 }
 
-/// An answer as a reader thread finds it: 40 bytes, a million of them at start-up.
-#[derive(Clone, Copy)]
-struct Found {
-    time: DateTime<Utc>,
-    /// The file (top bits) and the byte offset of the line (low [`OFFSET_BITS`]).
-    pos: u64,
-    card: u32,
-    ms: u32,
-    /// A hash of the event id, to find the answers an undo names without keeping every id.
-    id_hash: u32,
-    op: Op,
-    /// Taken back by an undo: left out of the merge.
-    undone: bool,
-}
-
 /// Byte offsets up to 1 TiB; the file number goes above.
 const OFFSET_BITS: u32 = 40;
-
-impl Found {
-    fn file(&self) -> usize {
-        usize::try_from(self.pos >> OFFSET_BITS).unwrap_or(usize::MAX)
-    }
-
-    fn offset(&self) -> u64 {
-        self.pos & ((1 << OFFSET_BITS) - 1)
-    }
-}
 
 #[derive(Default)]
 struct Part {
     dates: DateCache,
     cards: Interner,
-    answers: Vec<Found>,
+    answers: Vec<Answer>,
+    /// Parallel to the run until the undone answers are found: a hash of each answer's event
+    /// id (to find the answers an undo names without keeping every id), and where its line
+    /// is (file number above [`OFFSET_BITS`], byte offset below), to confirm them.
+    id_hash: Vec<u32>,
+    pos: Vec<u64>,
     /// The ids `undo` events name.
     undo_targets: Vec<String>,
     damage: Vec<(usize, u64, LineProblem)>,
     torn: Vec<(usize, u64)>,
+}
+
+impl Part {
+    /// Puts the run in time order (stable: file order among equal times), if it is not
+    /// already, as a log written as the student answered is.
+    fn sort(&mut self) {
+        fn permute<T: Copy>(v: &mut Vec<T>, order: &[u32]) {
+            *v = order.iter().map(|&i| v[i as usize]).collect();
+        }
+        if self.answers.is_sorted_by_key(|a| a.time) {
+            return;
+        }
+        let mut order: Vec<u32> =
+            (0..u32::try_from(self.answers.len()).unwrap_or(u32::MAX)).collect();
+        order.sort_by_key(|&i| self.answers[i as usize].time);
+        permute(&mut self.answers, &order);
+        permute(&mut self.id_hash, &order);
+        permute(&mut self.pos, &order);
+    }
+
+    /// Leaves out the answers at `undone` (ascending indices).
+    fn remove(&mut self, undone: &[usize]) {
+        let mut next = undone.iter().peekable();
+        let mut i = 0;
+        self.answers.retain(|_| {
+            let keep = next.peek() != Some(&&i);
+            if !keep {
+                next.next();
+            }
+            i += 1;
+            keep
+        });
+    }
 }
 
 /// Marks a card number from a reader thread's own table, renumbered when the parts merge.
@@ -428,15 +458,9 @@ fn handle_line(
     match (event, fields) {
         (Ok(Some((time, op, ms, id_hash))), Some(fields)) if complete => {
             let card = card_number(fields.card, known, part);
-            part.answers.push(Found {
-                time,
-                pos: ((file as u64) << OFFSET_BITS) | offset,
-                card,
-                ms,
-                id_hash,
-                op,
-                undone: false,
-            });
+            part.answers.push(Answer { card, time, op, ms });
+            part.id_hash.push(id_hash);
+            part.pos.push(((file as u64) << OFFSET_BITS) | offset);
         }
         (Ok(_), _) if complete => {}
         // A last line cut short, or unparsable at the very end of a file: a torn write.
@@ -555,18 +579,18 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
                     // Lines are about 150 bytes: room for them all, so the vector does not
                     // grow by copying.
                     let bytes: u64 = group.iter().map(|c| c.end - c.start).sum();
+                    let lines = usize::try_from(bytes / 140).unwrap_or(0).min(1 << 26);
                     let mut part = Part {
-                        answers: Vec::with_capacity(
-                            usize::try_from(bytes / 140).unwrap_or(0).min(1 << 26),
-                        ),
+                        answers: Vec::with_capacity(lines),
+                        id_hash: Vec::with_capacity(lines),
+                        pos: Vec::with_capacity(lines),
                         ..Part::default()
                     };
                     for chunk in *group {
                         parse_chunk(&files[chunk.file], chunk, known, &mut part)?;
                     }
-                    // Each part is in (file, offset) order and nearly in time order: a
-                    // stable sort by time, on this thread, keeps the file order of ties.
-                    part.answers.sort_by_key(|f| f.time);
+                    // Each part is in (file, offset) order and nearly always in time order.
+                    part.sort();
                     Ok(part)
                 })
             })
@@ -591,9 +615,9 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
                         .intern(part.cards.key(u32::try_from(i).unwrap_or(u32::MAX)))
                 })
                 .collect();
-            for f in &mut part.answers {
-                if f.card & LOCAL != 0 {
-                    f.card = map[(f.card & !LOCAL) as usize];
+            for a in &mut part.answers {
+                if a.card & LOCAL != 0 {
+                    a.card = map[(a.card & !LOCAL) as usize];
                 }
             }
         }
@@ -609,72 +633,27 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
             .extend(part.torn.drain(..).map(|(f, o)| (files[f].clone(), o)));
     }
     // Undone answers: candidates by id hash, confirmed by reading their line again.
-    if !targets.is_empty() {
-        let target_hashes: HashSet<u32> = targets.iter().map(|t| id_hash(t.as_bytes())).collect();
-        let target_ids: HashSet<&str> = targets.iter().map(String::as_str).collect();
-        for part in &mut parts {
-            for f in &mut part.answers {
-                if target_hashes.contains(&f.id_hash)
-                    && is_undone(&files[f.file()], f.offset(), &target_ids)?
-                {
-                    f.undone = true;
+    let target_hashes: HashSet<u32> = targets.iter().map(|t| id_hash(t.as_bytes())).collect();
+    let target_ids: HashSet<&str> = targets.iter().map(String::as_str).collect();
+    for part in &mut parts {
+        let mut undone = Vec::new();
+        if !targets.is_empty() {
+            for (i, (hash, &pos)) in part.id_hash.iter().zip(&part.pos).enumerate() {
+                let file = usize::try_from(pos >> OFFSET_BITS).unwrap_or(usize::MAX);
+                let offset = pos & ((1 << OFFSET_BITS) - 1);
+                if target_hashes.contains(hash) && is_undone(&files[file], offset, &target_ids)? {
+                    undone.push(i);
                 }
             }
         }
+        if !undone.is_empty() {
+            part.remove(&undone);
+        }
     }
-    let runs: Vec<Vec<Found>> = parts.into_iter().map(|p| p.answers).collect();
-    (out.answers, out.ms) = merge_runs(&runs);
+    out.runs = parts.into_iter().map(|p| p.answers).collect();
     out.damage
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(out)
-}
-
-/// Merges runs sorted by time that hold consecutive stretches of the files in order (ties
-/// to the earlier run), leaving out undone answers: time order, ties by device and line.
-fn merge_runs(runs: &[Vec<Found>]) -> (Vec<Answer>, Vec<u32>) {
-    let total: usize = runs.iter().map(Vec::len).sum();
-    let mut answers = Vec::with_capacity(total);
-    let mut ms = Vec::with_capacity(total);
-    let mut keep = |f: &Found| {
-        if !f.undone {
-            answers.push(Answer {
-                card: f.card,
-                time: f.time,
-                op: f.op,
-            });
-            ms.push(f.ms);
-        }
-    };
-    // Two runs (two cores): one tight loop. More: the earliest head each time.
-    if let [a, b] = runs {
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            if b[j].time < a[i].time {
-                keep(&b[j]);
-                j += 1;
-            } else {
-                keep(&a[i]);
-                i += 1;
-            }
-        }
-        a[i..].iter().chain(&b[j..]).for_each(&mut keep);
-    } else {
-        let mut next = vec![0; runs.len()];
-        loop {
-            let mut best: Option<(usize, DateTime<Utc>)> = None;
-            for (k, run) in runs.iter().enumerate() {
-                if let Some(f) = run.get(next[k])
-                    && best.is_none_or(|(_, t)| f.time < t)
-                {
-                    best = Some((k, f.time));
-                }
-            }
-            let Some((k, _)) = best else { break };
-            keep(&runs[k][next[k]]);
-            next[k] += 1;
-        }
-    }
-    (answers, ms)
 }
 
 /// Whether the event on the line at `offset` has one of the undone ids.
@@ -774,38 +753,61 @@ mod tests {
         assert_eq!((fields.kind, fields.target), (&b"undo"[..], &b"a1"[..]));
     }
 
-    /// Two runs take the tight loop, three or more (more cores) the general one: both give
-    /// time order with ties to the earlier run, and leave undone answers out.
+    /// Two runs take the one-comparison step, three or more (more cores) the general one:
+    /// both give time order with ties to the earlier run.
     #[test]
     fn runs_merge_in_time_order_with_ties_to_the_earlier_run() {
-        let at = |minute: i64, card: u32, undone: bool| Found {
+        let at = |minute: i64, card: u32| Answer {
             time: DateTime::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap(),
-            pos: 0,
             card,
-            ms: card * 10,
-            id_hash: 0,
             op: Op::Grade(Rating::Good),
-            undone,
+            ms: 0,
         };
-        let runs = vec![
-            vec![at(1, 1, false), at(5, 2, false), at(9, 3, false)],
-            vec![
-                at(0, 4, false),
-                at(5, 5, false),
-                at(6, 6, true),
-                at(20, 7, false),
-            ],
-            vec![at(5, 8, false), at(7, 9, false)],
+        let runs = [
+            vec![at(1, 1), at(5, 2), at(9, 3)],
+            vec![at(0, 4), at(5, 5), at(20, 7)],
+            vec![at(5, 8), at(7, 9)],
         ];
-        let cards = |(answers, ms): (Vec<Answer>, Vec<u32>)| {
-            assert_eq!(ms, answers.iter().map(|a| a.card * 10).collect::<Vec<_>>());
-            assert!(answers.windows(2).all(|w| w[0].time <= w[1].time));
-            answers.iter().map(|a| a.card).collect::<Vec<_>>()
+        let cards = |n: std::ops::Range<usize>| {
+            let slices: Vec<&[Answer]> = runs[n].iter().map(Vec::as_slice).collect();
+            let merged = Merged::new(&slices);
+            assert_eq!(merged.len(), slices.iter().map(|r| r.len()).sum::<usize>());
+            let all: Vec<&Answer> = merged.collect();
+            assert!(all.windows(2).all(|w| w[0].time <= w[1].time));
+            all.iter().map(|a| a.card).collect::<Vec<_>>()
         };
-        assert_eq!(cards(merge_runs(&runs[..2])), [4, 1, 2, 5, 3, 7]);
-        assert_eq!(cards(merge_runs(&runs)), [4, 1, 2, 5, 8, 9, 3, 7]);
-        assert_eq!(cards(merge_runs(&runs[2..])), [8, 9]);
-        assert_eq!(cards(merge_runs(&[])), Vec::<u32>::new());
+        assert_eq!(cards(0..2), [4, 1, 2, 5, 3, 7]);
+        assert_eq!(cards(0..3), [4, 1, 2, 5, 8, 9, 3, 7]);
+        assert_eq!(cards(2..3), [8, 9]);
+        assert_eq!(cards(0..0), Vec::<u32>::new());
+    }
+
+    /// A log out of time order (an imported history can be) is put in order, ties kept in
+    /// file order, with each answer's time taken and undo data moved along with it.
+    #[test]
+    fn a_part_out_of_time_order_is_sorted_stably_and_undone_answers_removed() {
+        let mut part = Part::default();
+        for (i, minute) in [5_i64, 1, 5, 0, 3].into_iter().enumerate() {
+            let i = u32::try_from(i).unwrap();
+            part.answers.push(Answer {
+                time: DateTime::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap(),
+                card: i,
+                op: Op::Bury,
+                ms: i * 10,
+            });
+            part.id_hash.push(i * 100);
+            part.pos.push(u64::from(i) * 1000);
+        }
+        part.sort();
+        let cards: Vec<u32> = part.answers.iter().map(|a| a.card).collect();
+        assert_eq!(cards, [3, 1, 4, 0, 2]);
+        let ms: Vec<u32> = part.answers.iter().map(|a| a.ms).collect();
+        assert_eq!(ms, [30, 10, 40, 0, 20]);
+        assert_eq!(part.id_hash, [300, 100, 400, 0, 200]);
+        assert_eq!(part.pos, [3000, 1000, 4000, 0, 2000]);
+        part.remove(&[0, 3]);
+        let cards: Vec<u32> = part.answers.iter().map(|a| a.card).collect();
+        assert_eq!(cards, [1, 4, 2]);
     }
 
     #[test]
@@ -881,14 +883,11 @@ mod tests {
         )
         .unwrap();
         let loaded = load(dir.path(), ["d:z"]).unwrap();
-        let keys: Vec<&str> = loaded
-            .answers
-            .iter()
-            .map(|a| loaded.cards.key(a.card))
-            .collect();
+        let keys: Vec<&str> = loaded.answers().map(|a| loaded.cards.key(a.card)).collect();
         assert_eq!(keys, ["d:z", "d:x", "d:y"]);
         assert_eq!(loaded.cards.get("d:z"), Some(0));
-        assert_eq!(loaded.ms, [1500, 1500, 1500]);
+        let ms: Vec<u32> = loaded.answers().map(|a| a.ms).collect();
+        assert_eq!(ms, [1500, 1500, 1500]);
         assert_eq!(loaded.damage.len(), 1);
         assert_eq!(loaded.damage[0].line, 3);
         assert!(loaded.torn.is_empty());
@@ -905,8 +904,8 @@ mod tests {
         );
         std::fs::write(dir.path().join("a.jsonl"), text).unwrap();
         let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
-        assert_eq!(loaded.answers.len(), 1);
-        assert_eq!(loaded.ms, [0]);
+        let ms: Vec<u32> = loaded.answers().map(|a| a.ms).collect();
+        assert_eq!(ms, [0]);
     }
 
     /// Found by the `log` fuzz target: the reader took a line without `device`, which
@@ -924,7 +923,7 @@ mod tests {
         std::fs::write(dir.path().join("a.jsonl"), &text).unwrap();
         let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
         assert_eq!(
-            loaded.answers.len(),
+            loaded.answer_count(),
             2,
             "the undo without a device took the answer back"
         );
@@ -949,7 +948,7 @@ mod tests {
         std::fs::write(dir.path().join("a.jsonl"), &bytes).unwrap();
         let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
         assert_eq!(
-            loaded.answers.len(),
+            loaded.answer_count(),
             2,
             "an undo that is no event took an answer back"
         );
@@ -974,7 +973,7 @@ mod tests {
         bytes.push(b'\n');
         std::fs::write(dir.path().join("a.jsonl"), &bytes).unwrap();
         let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
-        assert_eq!(loaded.answers.len(), 1);
+        assert_eq!(loaded.answer_count(), 1);
         let lines: Vec<usize> = loaded.damage.iter().map(|d| d.line).collect();
         assert_eq!(lines, [2, 3]);
         assert!(loaded.torn.is_empty());
@@ -998,7 +997,7 @@ mod tests {
             std::fs::write(&path, &full.as_bytes()[..cut]).unwrap();
             let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
             let complete = if cut == full.len() { 2 } else { 1 };
-            assert_eq!(loaded.answers.len(), complete, "cut {cut}");
+            assert_eq!(loaded.answer_count(), complete, "cut {cut}");
             let torn = cut > last_start && cut < full.len();
             assert_eq!(loaded.torn.len(), usize::from(torn), "cut {cut}");
             assert!(loaded.damage.is_empty(), "cut {cut}");

@@ -158,12 +158,13 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// From answers whose card numbers start with the library's items, in order (as
-    /// `storage::reader::load` numbers them when given the items' keys).
+    /// From runs of answers (see `scheduler::Merged`) whose card numbers start with the
+    /// library's items, in order (as `storage::reader::load` numbers them when given the
+    /// items' keys).
     pub fn from_answers(
         library: &Library,
         cards: &Interner,
-        answers: &[Answer],
+        answers: &[&[Answer]],
         cfg: &SchedulerConfig,
     ) -> Progress {
         let known = library.items.len();
@@ -298,7 +299,7 @@ fn progress_from(
         return Ok((progress, report));
     }
     let loaded = reader::load(&reviews, library.items.iter().map(|i| i.key.as_str()))?;
-    let progress = Progress::from_answers(library, &loaded.cards, &loaded.answers, cfg);
+    let progress = Progress::from_answers(library, &loaded.cards, &loaded.runs(), cfg);
     let report = LoadReport {
         damage: loaded.damage,
         torn: loaded.torn,

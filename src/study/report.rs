@@ -56,14 +56,14 @@ pub fn replay_answers(
     let clock = cfg.clock;
     let mut days_of = DayCache::new(&clock);
     let mut states = vec![CardState::default(); loaded.cards.len()];
-    let mut answered: Vec<Answered> = Vec::with_capacity(loaded.answers.len());
+    let mut answered: Vec<Answered> = Vec::with_capacity(loaded.answer_count());
     // Idle days, for the streak: nothing due (by the states at the day's start) and no new
     // card left. Cleared days: nothing due left at the day's end. Tracked with the due days
     // of every scheduled card and the unseen count.
     let mut due = DueDays::new(
         loaded
-            .answers
-            .first()
+            .answers()
+            .next()
             .map_or(StudyDay::from_number(0), |a| clock.day_of(a.time)),
     );
     let mut unseen = n_items;
@@ -93,7 +93,7 @@ pub fn replay_answers(
                 d = d.plus_days(1);
             }
         };
-    for (a, ms) in loaded.answers.iter().zip(&loaded.ms) {
+    for a in loaded.answers() {
         let i = a.card as usize;
         let day = days_of.day_of(a.time);
         if let Some(prev) = last_day
@@ -115,7 +115,7 @@ pub fn replay_answers(
             answered.push(Answered {
                 time: a.time,
                 rating,
-                ms: *ms,
+                ms: a.ms,
                 phase_before: state.phase,
                 interval_before: state.interval_days,
                 tag: item_tag.get(i).copied().flatten(),

@@ -392,12 +392,10 @@ impl Session {
         let key = &self.library.items[item as usize].key;
         let loaded = crate::storage::reader::load(&self.data_dir.reviews_dir(), [key.as_str()])?;
         Ok(loaded
-            .answers
-            .iter()
-            .zip(&loaded.ms)
-            .filter(|(a, _)| a.card == 0)
-            .filter_map(|(a, ms)| match a.op {
-                Op::Grade(r) => Some((a.time, r, *ms)),
+            .answers()
+            .filter(|a| a.card == 0)
+            .filter_map(|a| match a.op {
+                Op::Grade(r) => Some((a.time, r, a.ms)),
                 _ => None,
             })
             .collect())
