@@ -27,15 +27,36 @@ pub struct Answer {
 
 /// Runs of answers, each in time order, merged by time; ties go to the earlier run. Runs
 /// that are stretches of the logs in file order give time order, ties by device and line.
+/// Consecutive runs that follow on in time (two stretches of one log) are walked as one, so
+/// two logs read in three stretches still merge two ways.
 #[derive(Debug, Clone)]
 pub struct Merged<'a> {
-    runs: Vec<&'a [Answer]>,
+    /// Each merged run: its current slice and the slices that follow it, in order.
+    runs: Vec<(&'a [Answer], std::vec::IntoIter<&'a [Answer]>)>,
 }
 
 impl<'a> Merged<'a> {
     pub fn new(runs: &[&'a [Answer]]) -> Merged<'a> {
+        let mut chains: Vec<Vec<&'a [Answer]>> = Vec::new();
+        for &run in runs.iter().filter(|r| !r.is_empty()) {
+            let follows = chains
+                .last()
+                .and_then(|c| c.last())
+                .and_then(|prev| prev.last())
+                .is_some_and(|last| last.time <= run[0].time);
+            match chains.last_mut() {
+                Some(chain) if follows => chain.push(run),
+                _ => chains.push(vec![run]),
+            }
+        }
         Merged {
-            runs: runs.iter().copied().filter(|r| !r.is_empty()).collect(),
+            runs: chains
+                .into_iter()
+                .map(|chain| {
+                    let mut rest = chain.into_iter();
+                    (rest.next().unwrap_or_default(), rest)
+                })
+                .collect(),
         }
     }
 }
@@ -44,32 +65,41 @@ impl<'a> Iterator for Merged<'a> {
     type Item = &'a Answer;
 
     fn next(&mut self) -> Option<&'a Answer> {
-        // Two runs (two cores) is the common case: one comparison.
+        // Two runs (two logs) is the common case: one comparison.
         let k = match self.runs.as_slice() {
             [] => return None,
             [_] => 0,
-            [a, b] => usize::from(b[0].time < a[0].time),
+            [(a, _), (b, _)] => usize::from(b[0].time < a[0].time),
             runs => {
                 let mut k = 0;
-                for (i, r) in runs.iter().enumerate().skip(1) {
-                    if r[0].time < runs[k][0].time {
+                for (i, (r, _)) in runs.iter().enumerate().skip(1) {
+                    if r[0].time < runs[k].0[0].time {
                         k = i;
                     }
                 }
                 k
             }
         };
-        let (first, rest) = self.runs[k].split_first()?;
-        if rest.is_empty() {
-            self.runs.remove(k);
-        } else {
-            self.runs[k] = rest;
+        let (current, rest) = &mut self.runs[k];
+        let (first, after) = current.split_first()?;
+        *current = after;
+        if current.is_empty() {
+            match rest.next() {
+                Some(next) => *current = next,
+                None => {
+                    self.runs.remove(k);
+                }
+            }
         }
         Some(first)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.runs.iter().map(|r| r.len()).sum();
+        let n = self
+            .runs
+            .iter()
+            .map(|(r, rest)| r.len() + rest.as_slice().iter().map(|s| s.len()).sum::<usize>())
+            .sum();
         (n, Some(n))
     }
 }

@@ -567,31 +567,46 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
             start = end;
         }
     }
-    let per_thread = chunks.len().div_ceil(threads).max(1);
-    let groups: Vec<&[Chunk]> = chunks.chunks(per_thread).collect();
-    let parts: Vec<io::Result<Part>> = std::thread::scope(|scope| {
+    // Consecutive chunks to each thread, about as many bytes each.
+    let mut groups: Vec<&[Chunk]> = Vec::with_capacity(threads);
+    let (mut from, mut bytes) = (0, 0);
+    for (i, c) in chunks.iter().enumerate() {
+        bytes += c.end - c.start;
+        if bytes >= target && groups.len() + 1 < threads {
+            groups.push(&chunks[from..=i]);
+            (from, bytes) = (i + 1, 0);
+        }
+    }
+    if from < chunks.len() {
+        groups.push(&chunks[from..]);
+    }
+    let parts: Vec<io::Result<Vec<Part>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = groups
             .iter()
             .map(|group| {
                 let files = &files;
                 let known = &out.cards;
                 scope.spawn(move || {
-                    // Lines are about 150 bytes: room for them all, so the vector does not
-                    // grow by copying.
-                    let bytes: u64 = group.iter().map(|c| c.end - c.start).sum();
-                    let lines = usize::try_from(bytes / 140).unwrap_or(0).min(1 << 26);
-                    let mut part = Part {
-                        answers: Vec::with_capacity(lines),
-                        id_hash: Vec::with_capacity(lines),
-                        pos: Vec::with_capacity(lines),
-                        ..Part::default()
-                    };
+                    // One part (one run) per chunk: a stretch of one file, which is in time
+                    // order unless the log was written out of order (an imported history).
+                    let mut parts = Vec::with_capacity(group.len());
                     for chunk in *group {
+                        // Lines are about 150 bytes: room for them all, so the vectors do
+                        // not grow by copying.
+                        let lines = usize::try_from((chunk.end - chunk.start) / 140)
+                            .unwrap_or(0)
+                            .min(1 << 26);
+                        let mut part = Part {
+                            answers: Vec::with_capacity(lines),
+                            id_hash: Vec::with_capacity(lines),
+                            pos: Vec::with_capacity(lines),
+                            ..Part::default()
+                        };
                         parse_chunk(&files[chunk.file], chunk, known, &mut part)?;
+                        part.sort();
+                        parts.push(part);
                     }
-                    // Each part is in (file, offset) order and nearly always in time order.
-                    part.sort();
-                    Ok(part)
+                    Ok(parts)
                 })
             })
             .collect();
@@ -603,7 +618,12 @@ pub fn load(dir: &Path, known: impl IntoIterator<Item = impl AsRef<str>>) -> io:
             })
             .collect()
     });
-    let mut parts: Vec<Part> = parts.into_iter().collect::<io::Result<_>>()?;
+    let mut parts: Vec<Part> = parts
+        .into_iter()
+        .collect::<io::Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
 
     // Renumber each part's own cards into the shared numbering, in place.
     let mut targets: Vec<String> = Vec::new();
@@ -780,6 +800,15 @@ mod tests {
         assert_eq!(cards(0..3), [4, 1, 2, 5, 8, 9, 3, 7]);
         assert_eq!(cards(2..3), [8, 9]);
         assert_eq!(cards(0..0), Vec::<u32>::new());
+        // A log read in two stretches, then another log: the stretches are one run.
+        let one = [at(1, 1), at(5, 2)];
+        let on = [at(5, 3), at(9, 4)];
+        let other = [at(0, 5), at(5, 6), at(7, 7)];
+        let merged: Vec<u32> = Merged::new(&[&one, &on, &[], &other])
+            .map(|a| a.card)
+            .collect();
+        assert_eq!(merged, [5, 1, 2, 3, 6, 7, 4]);
+        assert_eq!(Merged::new(&[&one, &on, &other]).len(), 7);
     }
 
     /// A log out of time order (an imported history can be) is put in order, ties kept in
