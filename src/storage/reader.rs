@@ -331,10 +331,35 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Whether every byte of `b` is printable ASCII (0x20 to 0x7e, or DEL): one pass the
-/// compiler turns into vector instructions.
-fn printable_ascii(b: &[u8]) -> bool {
-    b.iter().fold(0u8, |m, &c| m.max(c.wrapping_sub(0x20))) < 0x60
+/// The first `"` in `b`: eight bytes at a time in a word (a call to memchr costs more than
+/// the search on strings this short).
+fn find_quote(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const QUOTES: u64 = 0x2222_2222_2222_2222;
+    let mut i = 0;
+    while let Some(word) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        // A byte that is a quote becomes zero; the lowest byte flagged is the first zero
+        // (bytes above it may be flagged wrongly by the borrow, never below).
+        let x = u64::from_le_bytes(w) ^ QUOTES;
+        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?.iter().position(|&c| c == b'"').map(|p| i + p)
+}
+
+/// Whether every byte of `b` is printable ASCII (0x20 to 0x7e, or DEL), and whether one is a
+/// backslash, in one pass.
+fn printable_ascii(b: &[u8]) -> (bool, bool) {
+    let (top, slash) = b.iter().fold((0u8, 0u8), |(top, slash), &c| {
+        (top.max(c.wrapping_sub(0x20)), slash | u8::from(c == b'\\'))
+    });
+    (top < 0x60, slash != 0)
 }
 
 /// The fields of a line exactly as medterm writes it: `{"v":1,"id":"…","kind":"…","card":"…",
@@ -353,7 +378,7 @@ fn fast_fields(line: &[u8]) -> Option<Fields<'_>> {
         /// A string's contents up to its closing quote (the line has no escapes).
         fn string(&mut self) -> Option<&'a [u8]> {
             let rest = self.b.get(self.pos..)?;
-            let end = memchr::memchr(b'"', rest)?;
+            let end = find_quote(rest)?;
             self.pos += end + 1;
             rest.get(..end)
         }
@@ -379,12 +404,8 @@ fn fast_fields(line: &[u8]) -> Option<Fields<'_>> {
     // JSON strings hold no raw control character: such a line is serde's to refuse, as is
     // any escape. Text beyond ASCII must be UTF-8; ASCII is.
     let body = line.strip_suffix(b"\r").unwrap_or(line);
-    if !printable_ascii(body)
-        && (body.iter().any(|&c| c < 0x20) || std::str::from_utf8(line).is_err())
-    {
-        return None;
-    }
-    if memchr::memchr(b'\\', body).is_some() {
+    let (ascii, slash) = printable_ascii(body);
+    if slash || (!ascii && (body.iter().any(|&c| c < 0x20) || std::str::from_utf8(line).is_err())) {
         return None;
     }
     let mut c = Cursor { b: line, pos: 0 };
@@ -837,6 +858,29 @@ mod tests {
         part.remove(&[0, 3]);
         let cards: Vec<u32> = part.answers.iter().map(|a| a.card).collect();
         assert_eq!(cards, [1, 4, 2]);
+    }
+
+    #[test]
+    fn the_word_at_a_time_quote_search_finds_the_first_quote() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut b = vec![b'a'; len];
+                if at < len {
+                    b[at] = b'"';
+                    // A second quote, and bytes next to 0x22, must not move the answer.
+                    if at + 3 < len {
+                        b[at + 3] = b'"';
+                    }
+                    if at > 0 {
+                        b[at - 1] = 0x23;
+                    }
+                }
+                let expected = b.iter().position(|&c| c == b'"');
+                assert_eq!(find_quote(&b), expected, "len {len} at {at}");
+            }
+        }
+        assert_eq!(find_quote(b"\x21\x22"), Some(1));
+        assert_eq!(find_quote(b"\xa2\xa2\xa2\xa2\xa2\xa2\xa2\xa2\""), Some(8));
     }
 
     #[test]
