@@ -26,24 +26,21 @@ pub fn run(settings: &Settings, cmd: &HistoryCommand) -> anyhow::Result<Exit> {
 const IMPORT_BATCH: usize = 50_000;
 
 fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<Exit> {
-    let text = match std::fs::read(file) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!(
-                    "medterm: {}: not UTF-8 text (byte {})",
-                    file.display(),
-                    e.utf8_error().valid_up_to()
-                );
-                return Ok(Exit::BadInput);
-            }
-        },
-        Err(e) => {
+    // Read a line at a time: the text of a million answers is never held whole.
+    let parsed = match std::fs::File::open(file)
+        .map_err(interchange::ReadError::Io)
+        .and_then(|f| interchange::parse_reader(std::io::BufReader::with_capacity(1 << 20, f)))
+    {
+        Ok(parsed) => parsed,
+        Err(e @ interchange::ReadError::NotUtf8 { .. }) => {
+            eprintln!("medterm: {}: {e}", file.display());
+            return Ok(Exit::BadInput);
+        }
+        Err(interchange::ReadError::Io(e)) => {
             eprintln!("medterm: cannot read {}: {e}", file.display());
             return Ok(Exit::Failure);
         }
     };
-    let parsed = interchange::parse(&text);
     if !parsed.bad.is_empty() {
         for b in parsed.bad.iter().take(20) {
             eprintln!("{}:{}: error: {}", file.display(), b.line, b.why);
@@ -54,8 +51,6 @@ fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<Exit> {
         eprintln!("medterm: nothing imported: fix the lines above and import again");
         return Ok(Exit::BadInput);
     }
-    // The answers own their text: the file's can go before the history is read.
-    drop(text);
 
     let dir = &settings.data_dir;
     let _lock = match DataDirLock::acquire(&dir.root, &settings.device) {
@@ -83,11 +78,21 @@ fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<Exit> {
         })
         .collect();
     drop(existing);
+    // The file's cards in the same numbering.
+    let numbers: Vec<u32> = (0..parsed.cards.len())
+        .map(|i| cards.intern(parsed.cards.key(u32::try_from(i).unwrap_or(u32::MAX))))
+        .collect();
     let fresh: Vec<usize> = parsed
         .answers
         .iter()
         .enumerate()
-        .filter(|(_, a)| seen.insert((cards.intern(&a.card), a.time.timestamp_millis(), a.rating)))
+        .filter(|(_, a)| {
+            seen.insert((
+                numbers[a.card as usize],
+                a.time.timestamp_millis(),
+                a.rating,
+            ))
+        })
         .map(|(n, _)| n)
         .collect();
     drop(seen);
@@ -113,7 +118,7 @@ fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<Exit> {
                     time: a.time,
                     device: settings.device.clone(),
                     action: Action::Review {
-                        card: a.card.clone(),
+                        card: parsed.cards.key(a.card).to_owned(),
                         rating: a.rating,
                         ms: a.ms,
                     },

@@ -8,11 +8,13 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 
 use crate::deck::CardKey;
+use crate::scheduler::Interner;
 
-/// One imported answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One imported answer, its card numbered in [`Parsed::cards`] (a million answers then
+/// hold a number each, not a copy of their card's key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Imported {
-    pub card: String,
+    pub card: u32,
     pub time: DateTime<Utc>,
     pub rating: u8,
     pub ms: u64,
@@ -28,9 +30,19 @@ pub struct BadLine {
 /// What a file held: answers, lines skipped on purpose (with why), and bad lines.
 #[derive(Debug, Default)]
 pub struct Parsed {
+    pub cards: Interner,
     pub answers: Vec<Imported>,
     pub skipped: Vec<BadLine>,
     pub bad: Vec<BadLine>,
+}
+
+/// Why a history could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("not UTF-8 text (byte {byte})")]
+    NotUtf8 { byte: u64 },
 }
 
 #[derive(Deserialize)]
@@ -43,64 +55,112 @@ struct JsonEvent {
     duration_ms: Option<u64>,
 }
 
-/// Parses a history file, JSON Lines or CSV (told apart by the first non-blank character).
+/// Parses a history, JSON Lines or CSV (told apart by the first non-blank character).
 pub fn parse(text: &str) -> Parsed {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.trim_start().chars().next();
-    if first == Some('{') {
-        parse_jsonl(text)
-    } else {
-        parse_csv(text)
-    }
+    parse_reader(text.as_bytes()).unwrap_or_default()
 }
 
-fn parse_jsonl(text: &str) -> Parsed {
-    let mut out = Parsed::default();
-    for (i, line) in text.lines().enumerate() {
-        let n = i + 1;
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let e: JsonEvent = match serde_json::from_str(line) {
-            Ok(e) => e,
-            Err(e) => {
-                out.bad.push(BadLine {
-                    line: n,
-                    why: format!("not a review event ({e})"),
-                });
-                continue;
-            }
-        };
-        if CardKey::parse(&e.card).is_none() && !is_item_key(&e.card) {
-            out.bad.push(BadLine {
-                line: n,
-                why: format!("card \"{}\" is not DECK:CARD", e.card),
-            });
-            continue;
-        }
-        let Ok(time) = DateTime::parse_from_rfc3339(&e.time) else {
-            out.bad.push(BadLine {
-                line: n,
-                why: format!("time \"{}\" is not RFC 3339", e.time),
-            });
-            continue;
-        };
-        let Some(rating) = u8::try_from(e.rating).ok().filter(|r| (1..=4).contains(r)) else {
-            out.bad.push(BadLine {
-                line: n,
-                why: format!("rating {} is not 1-4", e.rating),
-            });
-            continue;
-        };
-        out.answers.push(Imported {
-            card: e.card,
-            time: time.with_timezone(&Utc),
-            rating,
-            ms: e.duration_ms.unwrap_or(0),
-        });
+/// [`parse`], a line at a time: a history of a million answers is never in memory as text.
+pub fn parse_reader(mut input: impl std::io::BufRead) -> Result<Parsed, ReadError> {
+    enum Format {
+        Jsonl,
+        Csv(Option<CsvColumns>),
     }
-    out
+    let mut out = Parsed::default();
+    let mut format = None;
+    let mut buf = Vec::new();
+    let (mut n, mut offset) = (0_usize, 0_u64);
+    loop {
+        buf.clear();
+        let len = input.read_until(b'\n', &mut buf)?;
+        if len == 0 {
+            break;
+        }
+        n += 1;
+        let line = std::str::from_utf8(&buf).map_err(|e| ReadError::NotUtf8 {
+            byte: offset + e.valid_up_to() as u64,
+        })?;
+        offset += len as u64;
+        let line = if n == 1 {
+            line.strip_prefix('\u{feff}').unwrap_or(line)
+        } else {
+            line
+        };
+        // Line ends as `str::lines` takes them: `\n` or `\r\n`.
+        let line = match line.strip_suffix('\n') {
+            Some(l) => l.strip_suffix('\r').unwrap_or(l),
+            None => line,
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        match &mut format {
+            None if line.trim_start().starts_with('{') => {
+                format = Some(Format::Jsonl);
+                jsonl_line(n, line, &mut out);
+            }
+            None => {
+                let columns = csv_header(line);
+                if columns.is_none() {
+                    out.bad.push(BadLine {
+                        line: 1,
+                        why: "a CSV history needs a header with card_id, review_time and review_rating"
+                            .into(),
+                    });
+                    return Ok(out);
+                }
+                format = Some(Format::Csv(columns));
+            }
+            Some(Format::Jsonl) => jsonl_line(n, line, &mut out),
+            Some(Format::Csv(columns)) => {
+                if let Some(columns) = columns {
+                    csv_line(n, line, columns, &mut out);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn jsonl_line(n: usize, line: &str, out: &mut Parsed) {
+    let line = line.trim();
+    let e: JsonEvent = match serde_json::from_str(line) {
+        Ok(e) => e,
+        Err(e) => {
+            out.bad.push(BadLine {
+                line: n,
+                why: format!("not a review event ({e})"),
+            });
+            return;
+        }
+    };
+    if CardKey::parse(&e.card).is_none() && !is_item_key(&e.card) {
+        out.bad.push(BadLine {
+            line: n,
+            why: format!("card \"{}\" is not DECK:CARD", e.card),
+        });
+        return;
+    }
+    let Ok(time) = DateTime::parse_from_rfc3339(&e.time) else {
+        out.bad.push(BadLine {
+            line: n,
+            why: format!("time \"{}\" is not RFC 3339", e.time),
+        });
+        return;
+    };
+    let Some(rating) = u8::try_from(e.rating).ok().filter(|r| (1..=4).contains(r)) else {
+        out.bad.push(BadLine {
+            line: n,
+            why: format!("rating {} is not 1-4", e.rating),
+        });
+        return;
+    };
+    out.answers.push(Imported {
+        card: out.cards.intern(&e.card),
+        time: time.with_timezone(&Utc),
+        rating,
+        ms: e.duration_ms.unwrap_or(0),
+    });
 }
 
 /// A card's other study items: its reversed direction and its drills.
@@ -113,78 +173,78 @@ fn is_item_key(key: &str) -> bool {
         })
 }
 
-fn parse_csv(text: &str) -> Parsed {
-    let mut out = Parsed::default();
-    let mut lines = text.lines().enumerate();
-    let Some((_, header)) = lines.by_ref().find(|(_, l)| !l.trim().is_empty()) else {
-        return out;
-    };
+/// Where a CSV history keeps what an answer needs.
+struct CsvColumns {
+    card: usize,
+    time: usize,
+    rating: usize,
+    duration: Option<usize>,
+}
+
+fn csv_header(header: &str) -> Option<CsvColumns> {
     let cols: Vec<String> = header
         .split(',')
         .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
         .collect();
     let col = |name: &str| cols.iter().position(|c| c == name);
-    let (Some(card_col), Some(time_col), Some(rating_col)) =
-        (col("card_id"), col("review_time"), col("review_rating"))
+    Some(CsvColumns {
+        card: col("card_id")?,
+        time: col("review_time")?,
+        rating: col("review_rating")?,
+        duration: col("review_duration"),
+    })
+}
+
+fn csv_line(n: usize, line: &str, cols: &CsvColumns, out: &mut Parsed) {
+    let fields: Vec<&str> = line
+        .split(',')
+        .map(|f| f.trim().trim_matches('"'))
+        .collect();
+    let get = |c: usize| fields.get(c).copied().unwrap_or("");
+    let card = get(cols.card);
+    if card.is_empty() || !card.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        out.bad.push(BadLine {
+            line: n,
+            why: format!("card_id \"{card}\" is not a number or id"),
+        });
+        return;
+    }
+    let Some(time) = get(cols.time)
+        .parse::<i64>()
+        .ok()
+        .and_then(DateTime::from_timestamp_millis)
     else {
         out.bad.push(BadLine {
-            line: 1,
-            why: "a CSV history needs a header with card_id, review_time and review_rating".into(),
+            line: n,
+            why: format!(
+                "review_time \"{}\" is not milliseconds since 1970",
+                get(cols.time)
+            ),
         });
-        return out;
+        return;
     };
-    let duration_col = col("review_duration");
-    for (i, line) in lines {
-        let n = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line
-            .split(',')
-            .map(|f| f.trim().trim_matches('"'))
-            .collect();
-        let get = |c: usize| fields.get(c).copied().unwrap_or("");
-        let card = get(card_col);
-        if card.is_empty() || !card.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            out.bad.push(BadLine {
-                line: n,
-                why: format!("card_id \"{card}\" is not a number or id"),
-            });
-            continue;
-        }
-        let Some(time) = get(time_col)
-            .parse::<i64>()
-            .ok()
-            .and_then(DateTime::from_timestamp_millis)
-        else {
-            out.bad.push(BadLine {
-                line: n,
-                why: format!(
-                    "review_time \"{}\" is not milliseconds since 1970",
-                    get(time_col)
-                ),
-            });
-            continue;
-        };
-        match get(rating_col).parse::<u8>() {
-            Ok(r @ 1..=4) => out.answers.push(Imported {
-                card: format!("anki:{}", card.to_ascii_lowercase()),
+    match get(cols.rating).parse::<u8>() {
+        Ok(r @ 1..=4) => {
+            let card = out
+                .cards
+                .intern(&format!("anki:{}", card.to_ascii_lowercase()));
+            out.answers.push(Imported {
+                card,
                 time,
                 rating: r,
-                ms: duration_col.and_then(|c| get(c).parse().ok()).unwrap_or(0),
-            }),
-            // Anki logs manual reschedules as rating 0: not an answer.
-            Ok(0) => out.skipped.push(BadLine {
-                line: n,
-                why: "rating 0 (a manual reschedule, not an answer)".into(),
-            }),
-            _ => out.bad.push(BadLine {
-                line: n,
-                why: format!("review_rating \"{}\" is not 0-4", get(rating_col)),
-            }),
+                ms: cols.duration.and_then(|c| get(c).parse().ok()).unwrap_or(0),
+            });
         }
+        // Anki logs manual reschedules as rating 0: not an answer.
+        Ok(0) => out.skipped.push(BadLine {
+            line: n,
+            why: "rating 0 (a manual reschedule, not an answer)".into(),
+        }),
+        _ => out.bad.push(BadLine {
+            line: n,
+            why: format!("review_rating \"{}\" is not 0-4", get(cols.rating)),
+        }),
     }
-    out
 }
 
 /// One answer as a replay-format line.
@@ -236,11 +296,34 @@ mod tests {
              1700000000002,notatime,3,1,100\n",
         );
         assert_eq!(p.answers.len(), 1);
-        assert_eq!(p.answers[0].card, "anki:1700000000001");
+        assert_eq!(p.cards.key(p.answers[0].card), "anki:1700000000001");
         assert_eq!(p.answers[0].ms, 4200);
         assert_eq!(p.skipped[0].line, 3);
         assert_eq!(p.bad[0].line, 4);
         assert!(parse("a,b\n1,2\n").bad[0].why.contains("header"));
+    }
+
+    /// Read a line at a time: a BOM, CRLF line ends and a last line without its end are taken
+    /// as from the whole text; bytes that are not UTF-8 are named by their offset.
+    #[test]
+    fn a_history_read_a_line_at_a_time() {
+        let text = "\u{feff}{\"card\":\"d:a\",\"time\":\"2026-12-04T10:00:00Z\",\"rating\":3}\r\n\
+                    \r\n{\"card\":\"d:b\",\"time\":\"2026-12-04T10:01:00Z\",\"rating\":1}\r\n\
+                    {\"card\":\"d:a\",\"time\":\"2026-12-04T10:02:00Z\",\"rating\":4}";
+        let p = parse_reader(std::io::BufReader::with_capacity(7, text.as_bytes())).unwrap();
+        assert!(p.bad.is_empty(), "{:?}", p.bad);
+        let cards: Vec<&str> = p.answers.iter().map(|a| p.cards.key(a.card)).collect();
+        assert_eq!(cards, ["d:a", "d:b", "d:a"]);
+        assert_eq!(p.cards.len(), 2);
+        let mut bytes = b"card_id,review_time,review_rating\n1,1733300000000,3\n".to_vec();
+        bytes.extend_from_slice(b"2,17333\xff00000000,3\n");
+        match parse_reader(&bytes[..]) {
+            Err(ReadError::NotUtf8 { byte }) => assert_eq!(byte, 59),
+            other => panic!("{other:?}"),
+        }
+        // A CSV without its columns says so, at line 1, whatever came before it.
+        let p = parse("\n\na,b\n1,2\n");
+        assert_eq!((p.bad.len(), p.bad[0].line), (1, 1));
     }
 
     #[test]
