@@ -38,17 +38,30 @@ pub struct Report {
 /// answers), and every card's final state. Cards numbered below `n_items` are the
 /// library's items.
 pub struct Replayed {
+    /// The answers of the last [`KEPT_DAYS`] study days (every figure by answer looks back a
+    /// year at most); of the deck asked for, if one was.
     pub answered: Vec<Answered>,
+    /// Answers and time spent by study day, over the whole history (for the streak and the
+    /// heatmap); of the deck asked for, if one was.
+    pub days: std::collections::BTreeMap<StudyDay, (u32, u64)>,
+    /// Answers over the whole history (of the deck asked for, if one was).
+    pub total: usize,
     pub marks: DayMarks,
     pub states: Vec<CardState>,
     pub today: StudyDay,
 }
 
+/// How many study days back, today included, [`Replayed::answered`] keeps answers: a year,
+/// as far back as the retention figures and the word parts' scores look.
+pub const KEPT_DAYS: u32 = 365;
+
+#[allow(clippy::too_many_arguments)]
 pub fn replay_answers(
     loaded: &Loaded,
     n_items: usize,
     item_tag: &[Option<u32>],
     item_deck: &[u32],
+    deck: Option<u32>,
     cfg: &SchedulerConfig,
     reviews_per_day: u32,
     now: chrono::DateTime<chrono::Utc>,
@@ -56,7 +69,12 @@ pub fn replay_answers(
     let clock = cfg.clock;
     let mut days_of = DayCache::new(&clock);
     let mut states = vec![CardState::default(); loaded.cards.len()];
-    let mut answered: Vec<Answered> = Vec::with_capacity(loaded.answer_count());
+    // Only the last year's answers are kept, one by one: a million answers over three years
+    // were 56 MB here.
+    let kept_from = clock.day_of(now).minus_days(KEPT_DAYS - 1);
+    let mut answered: Vec<Answered> = Vec::new();
+    let mut days = std::collections::BTreeMap::<StudyDay, (u32, u64)>::new();
+    let mut total = 0;
     // Idle days, for the streak: nothing due (by the states at the day's start) and no new
     // card left. Cleared days: nothing due left at the day's end. Tracked with the due days
     // of every scheduled card and the unseen count.
@@ -112,16 +130,25 @@ pub fn replay_answers(
         }
         if let Op::Grade(rating) = a.op {
             day_reviews += u32::from(state.phase == crate::scheduler::Phase::Review);
-            answered.push(Answered {
-                time: a.time,
-                rating,
-                ms: a.ms,
-                phase_before: state.phase,
-                interval_before: state.interval_days,
-                tag: item_tag.get(i).copied().flatten(),
-                deck: item_deck.get(i).copied(),
-                item: (i < n_items).then_some(a.card),
-            });
+            let answer_deck = item_deck.get(i).copied();
+            if deck.is_none_or(|d| answer_deck == Some(d)) {
+                total += 1;
+                let e = days.entry(day).or_default();
+                e.0 += 1;
+                e.1 += u64::from(a.ms);
+                if day >= kept_from {
+                    answered.push(Answered {
+                        time: a.time,
+                        rating,
+                        ms: a.ms,
+                        phase_before: state.phase,
+                        interval_before: state.interval_days,
+                        tag: item_tag.get(i).copied().flatten(),
+                        deck: answer_deck,
+                        item: (i < n_items).then_some(a.card),
+                    });
+                }
+            }
         }
         apply_op(state, loaded.cards.seed(a.card), a.op, a.time, day, cfg);
         if let Some(d) = due_day(i, state, &mut days_of) {
@@ -135,6 +162,8 @@ pub fn replay_answers(
     }
     Replayed {
         answered,
+        days,
+        total,
         marks,
         states,
         today,
@@ -240,7 +269,9 @@ pub fn report(
         .collect();
     let item_deck: Vec<u32> = library.items.iter().map(|i| i.deck).collect();
     let Replayed {
-        mut answered,
+        answered,
+        days,
+        total,
         marks,
         mut states,
         today,
@@ -249,6 +280,7 @@ pub fn report(
         library.items.len(),
         &item_tag,
         &item_deck,
+        deck,
         cfg,
         rules.review_limit,
         now,
@@ -258,9 +290,6 @@ pub fn report(
         CardState::default(),
     );
     states.truncate(library.items.len());
-    if let Some(d) = deck {
-        answered.retain(|a| a.deck == Some(d));
-    }
     let mut by_deck: Vec<(String, String, CardCounts)> = library
         .decks
         .loaded
@@ -286,7 +315,6 @@ pub fn report(
         .filter(|(_, it)| deck.is_none_or(|d| it.deck == d))
         .map(|(s, _)| s)
         .collect();
-    let days = stats::by_day(&answered, &clock);
     let window = |n: u32| {
         stats::retention(
             &answered,
@@ -341,8 +369,7 @@ pub fn report(
         ),
         by_deck,
         retention: [window(1), window(7), window(30), window(365)],
-        average: f64::from(u32::try_from(answered.len()).unwrap_or(u32::MAX))
-            / f64::from(studied_days),
+        average: f64::from(u32::try_from(total).unwrap_or(u32::MAX)) / f64::from(studied_days),
         by_tag,
         by_part,
         heatmap: stats::heatmap(&days, today),

@@ -438,11 +438,12 @@ impl Session {
                 keys.len(),
                 &[],
                 &[],
+                None,
                 &cfg,
                 rules.review_limit,
                 now,
             );
-            let mut days = crate::stats::by_day(&r.answered, &cfg.clock);
+            let mut days = r.days;
             // Today is counted live, from the session's answers.
             days.remove(&r.today);
             let s = crate::stats::streak(&days, r.today, rules, &r.marks);
