@@ -35,6 +35,10 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Exit> {
         settings.streak_rules(),
         deck,
     );
+    // The report owns what it shows: the history and the decks can go before the output
+    // is built.
+    drop(loaded);
+    drop(library);
     let mut out = Out::stdout();
     if args.json {
         out.line(&crate::text::json(&report.to_json()))?;

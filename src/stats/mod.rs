@@ -17,11 +17,8 @@ pub struct Answered {
     pub phase_before: Phase,
     /// The card's interval before the answer, in days (young under 21, mature from 21).
     pub interval_before: Option<u32>,
-    /// The card's first tag (its body system), if any.
-    pub tag: Option<u32>,
-    /// The card's deck, if a loaded deck has it.
-    pub deck: Option<u32>,
-    /// The library item answered, if a loaded deck has it.
+    /// The library item answered, if a loaded deck has it (its deck and tags are the
+    /// item's: a year of answers is hundreds of thousands of these).
     pub item: Option<u32>,
 }
 
@@ -279,8 +276,6 @@ mod tests {
             ms: 5000,
             phase_before: Phase::Review,
             interval_before: Some(3),
-            tag: None,
-            deck: None,
             item: None,
         }
     }

@@ -55,11 +55,9 @@ pub struct Replayed {
 /// as far back as the retention figures and the word parts' scores look.
 pub const KEPT_DAYS: u32 = 365;
 
-#[allow(clippy::too_many_arguments)]
 pub fn replay_answers(
     loaded: &Loaded,
     n_items: usize,
-    item_tag: &[Option<u32>],
     item_deck: &[u32],
     deck: Option<u32>,
     cfg: &SchedulerConfig,
@@ -143,8 +141,6 @@ pub fn replay_answers(
                         ms: a.ms,
                         phase_before: state.phase,
                         interval_before: state.interval_days,
-                        tag: item_tag.get(i).copied().flatten(),
-                        deck: answer_deck,
                         item: (i < n_items).then_some(a.card),
                     });
                 }
@@ -278,7 +274,6 @@ pub fn report(
     } = replay_answers(
         loaded,
         library.items.len(),
-        &item_tag,
         &item_deck,
         deck,
         cfg,
@@ -329,7 +324,10 @@ pub fn report(
     let year = today.minus_days(364);
     let mut days_of = DayCache::new(&clock);
     for a in &answered {
-        if let Some(r) = a.tag.and_then(|t| tag_retention.get_mut(t as usize))
+        if let Some(r) = a
+            .item
+            .and_then(|i| item_tag.get(i as usize).copied().flatten())
+            .and_then(|t| tag_retention.get_mut(t as usize))
             && a.phase_before == crate::scheduler::Phase::Review
             && (year..=today).contains(&days_of.day_of(a.time))
         {

@@ -437,7 +437,6 @@ impl Session {
                 &loaded,
                 keys.len(),
                 &[],
-                &[],
                 None,
                 &cfg,
                 rules.review_limit,
