@@ -50,14 +50,20 @@ impl Library {
                 key.push_str(&card.id);
                 let group = u32::try_from(queue_cards.len()).unwrap_or(u32::MAX);
                 let reversed = deck.is_reversed(card);
+                let drills = index.drills_of(&decks.loaded, (d, c), card);
+                // The card's own key moves into its item unless other keys are made from it
+                // (50 000 fewer allocations at start-up).
+                let more = reversed || !drills.is_empty();
                 for rev in [false, true] {
                     if rev && !reversed {
                         continue;
                     }
                     let key = if rev {
                         format!("{key}{REVERSE_SUFFIX}")
-                    } else {
+                    } else if more {
                         key.clone()
+                    } else {
+                        std::mem::take(&mut key)
                     };
                     queue_cards.push(QueueCard {
                         deck: d,
@@ -72,7 +78,7 @@ impl Library {
                         key,
                     });
                 }
-                for drill in index.drills_of(&decks.loaded, (d, c), card) {
+                for drill in drills {
                     let key = format!("{key}{}", drill.key_suffix());
                     queue_cards.push(QueueCard {
                         deck: d,
