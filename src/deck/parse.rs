@@ -180,14 +180,8 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
     let mut seen: HashMap<String, usize> =
         HashMap::with_capacity_and_hasher(cards.len(), RandomState::default());
     let mut underived = Vec::new();
-    for ((card, explicit_id, id_span, card_refs, valid), span, diags) in
-        walk_cards(src, &cards, syntax_ok)
-    {
-        p.errors += diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        p.diags.extend(diags);
+    for (table, span) in cards {
+        let (card, explicit_id, id_span, card_refs, valid) = p.card(table, span.clone(), syntax_ok);
         let mut valid = valid;
         if explicit_id && !card.id.is_empty() {
             if let Some(&first_line) = seen.get(&card.id) {
@@ -263,49 +257,6 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
         }
     }
     out
-}
-
-/// Cards walked in parallel above this many (each card's walk is its own; what spans cards,
-/// duplicate ids and references, is checked after, in order).
-const PARALLEL_CARDS: usize = 4096;
-
-/// Walks each card table: the card, its span and its own diagnostics, in file order. A
-/// large deck is walked in two halves on two threads.
-fn walk_cards(
-    src: &SourceText<'_>,
-    cards: &[(&Table<'_>, Range<usize>)],
-    syntax_ok: bool,
-) -> Vec<(CardParse, Range<usize>, Vec<Diagnostic>)> {
-    let walk = |cards: &[(&Table<'_>, Range<usize>)]| {
-        let mut p = Parser {
-            src,
-            diags: Vec::new(),
-            errors: 0,
-        };
-        cards
-            .iter()
-            .map(|(table, span)| {
-                let card = p.card(table, span.clone(), syntax_ok);
-                p.errors = 0;
-                (card, span.clone(), std::mem::take(&mut p.diags))
-            })
-            .collect::<Vec<_>>()
-    };
-    if cards.len() < PARALLEL_CARDS {
-        return walk(cards);
-    }
-    let (first, second) = cards.split_at(cards.len() / 2);
-    std::thread::scope(|scope| {
-        let later = scope.spawn(|| walk(second));
-        let mut all = walk(first);
-        // A panic in the walk is a bug: it goes on as it would on one thread.
-        all.extend(
-            later
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        all
-    })
 }
 
 type DeckHeader = (String, Range<usize>, String, String, bool, AnswerMode);
@@ -744,64 +695,5 @@ impl Parser<'_, '_> {
 
     fn error_count(&self) -> usize {
         self.errors
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::fmt::Write as _;
-
-    /// A deck large enough to be walked on two threads, with problems in both halves and a
-    /// duplicate id whose first use is in the other half: every problem is reported once,
-    /// in file order, and the duplicate names the first card's line.
-    #[test]
-    fn a_large_deck_walked_in_halves_reports_as_one_walk_would() {
-        let n = 2 * PARALLEL_CARDS + 10;
-        let mut text = String::from("[deck]\nid = \"big\"\nname = \"Big\"\n\n");
-        let mut header_line = std::collections::HashMap::new();
-        let mut lines = text.lines().count();
-        for i in 0..n {
-            let before = text.len();
-            header_line.insert(i, lines + 1);
-            let id = if i == n - 5 {
-                "c10".to_owned()
-            } else {
-                format!("c{i}")
-            };
-            let _ = write!(
-                text,
-                "[[card]]\nid = \"{id}\"\nfront = \"f{i}\"\nback = \"b{i}\"\n"
-            );
-            if i == 10 {
-                text.push_str("bakc = \"x\"\n");
-            }
-            if i == n - 100 {
-                text.push_str("fornt = \"y\"\n");
-            }
-            text.push('\n');
-            lines += memchr::memchr_iter(b'\n', &text.as_bytes()[before..]).count();
-        }
-        let src = SourceText::new("big.toml", &text);
-        let parsed = parse_deck(&src, Origin::File("big.toml".into()));
-        let errors: Vec<(usize, &str)> = parsed
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| (d.line.unwrap(), d.message.as_str()))
-            .collect();
-        assert_eq!(errors.len(), 3, "{errors:?}");
-        assert!(errors.windows(2).all(|w| w[0].0 < w[1].0), "{errors:?}");
-        assert!(errors[0].1.contains("`bakc`"), "{errors:?}");
-        assert!(errors[1].1.contains("`fornt`"), "{errors:?}");
-        assert!(
-            errors[2]
-                .1
-                .contains(&format!("already used on line {}", header_line[&10])),
-            "{errors:?}"
-        );
-        let deck = parsed.deck.unwrap();
-        assert_eq!(deck.cards.len(), n - 3);
-        assert!(deck.cards.windows(2).all(|w| w[0].line < w[1].line));
     }
 }
