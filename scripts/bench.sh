@@ -8,9 +8,9 @@
 # Generates a workload (gen-workload: a deck and a history), imports it into a temporary
 # data dir as two devices' logs, then times: `medterm due` with nothing cached and with a
 # valid cache, the first card on screen in a pseudo-terminal (first-card) both ways,
-# `medterm stats --json`, 1 000 durable answers (`medterm script`), `history import` of the
-# whole history into an empty data dir, and `optimize --dry-run`. Each line shows the budget
-# beside the figure and ok or OVER. hyperfine is used when installed, else a loop around
+# `medterm stats --json` (nothing cached, and with the decks cached), 1 000 durable answers
+# (`medterm script`), `history import` of the whole history into an empty data dir, and
+# `optimize --dry-run`. Each line shows the budget beside the figure and ok or OVER. hyperfine is used when installed, else a loop around
 # `date +%s%N` (or with --no-hyperfine); peak memory comes from /usr/bin/time. --quick:
 # 5 000 cards, 100 000 reviews, 3 runs, for a fast check (not the budget's workload).
 # --keep DIR leaves the workload and data dirs in DIR.
@@ -62,8 +62,13 @@ unset MEDTERM_HOME
 
 echo "load: $(uptime)"
 echo "generating $cards cards, $reviews reviews ending $end (seed $seed)..."
+gen_t0=$(date +%s%N)
 "$gen" --cards "$cards" --reviews "$reviews" --end-date "$end" --seed "$seed" --devices 2 \
   "$work/workload"
+gen_t1=$(date +%s%N)
+# The same single-threaded work on every run of a workload: how long it took shows how busy
+# the machine was, to compare runs with (other machines share these cores).
+gen_secs=$(awk -v n=$((gen_t1 - gen_t0)) 'BEGIN { printf "%.2f", n / 1e9 }')
 data=$work/data
 mkdir -p "$data/decks"
 cp "$work/workload/decks/bench.toml" "$data/decks/"
@@ -184,9 +189,14 @@ secs=$("$first_card" --marker "$front" --runs "$runs" -- "$bin" "${md[@]}" study
 first_card_peak ""
 report "first card (cache)" 0.030 "30 ms" "$secs" "$(fmt_s "$secs")" "$mb" 120
 
+timed "$nocache" "$bin" "${md[@]}" stats --json
+peak "$nocache" "$bin" "${md[@]}" stats --json
+report "stats --json (no cache)" 0.35 "0.35 s" "$secs" "$(fmt_s "$secs")" "$mb" 120
+"$bin" "${md[@]}" due >/dev/null # writes the caches again
+# With the decks cached (the statistics always replay the history).
 timed "" "$bin" "${md[@]}" stats --json
 peak "" "$bin" "${md[@]}" stats --json
-report "stats --json" - "-" "$secs" "$(fmt_s "$secs")" "$mb" 120
+report "stats --json (cache)" - "-" "$secs" "$(fmt_s "$secs")" "$mb" 120
 
 # 1 000 durable answers, each run in a fresh copy of the data dir (with its valid cache):
 # a session answering 1 000 cards, less one answering none, per answer. No daily limits, so
@@ -229,6 +239,7 @@ report "optimize --dry-run" 5 "5 s" "$secs" "$(fmt_s "$secs")" "$mb" 700
 
 echo
 echo "one write + fdatasync of 150 bytes on this disk, just before the answers: ${sync_ms:-?} ms"
+echo "machine probe: generating the workload took $gen_secs s (one thread; compare between runs)"
 echo "load: $(uptime)"
 over=$(grep -c 'OVER' "$results" || true)
 echo "$over of $(wc -l <"$results") over budget (2 cores shared with other work: figures are noisy)"
