@@ -1067,6 +1067,65 @@ mod tests {
         assert_eq!(parsed.torn_tail, None);
     }
 
+    /// A log large enough to be read in more than one chunk (on two cores), with lines out
+    /// of time order in one stretch, undos whose targets lie in another chunk, and a damaged
+    /// line: the reader agrees with the plain parser on all of it (the fuzz target's check).
+    #[test]
+    fn a_log_read_in_chunks_agrees_with_the_plain_parser() {
+        let base: DateTime<Utc> = "2025-01-01T08:00:00Z".parse().unwrap();
+        let mut text = String::new();
+        let n: u32 = 24_000;
+        for i in 0..n {
+            // A stretch written with the clock set back, so a chunk is out of order.
+            let minutes = if (12_000..12_050).contains(&i) {
+                i64::from(24_000 - i)
+            } else {
+                i64::from(i) * 3
+            };
+            let time = (base + chrono::TimeDelta::minutes(minutes)).to_rfc3339();
+            text.push_str(&review(
+                &format!("id{i}"),
+                &format!("d:c{}", i % 700),
+                &time,
+                3,
+            ));
+            text.push('\n');
+            if i == 9_000 {
+                text.push_str("{\"v\":1,\"id\":\"broken\n");
+            }
+        }
+        for target in ["id5", "id23000", "id12010"] {
+            text.push_str(
+                &Event {
+                    id: format!("undo-{target}"),
+                    time: base + chrono::TimeDelta::days(100),
+                    device: "d".into(),
+                    action: Action::Undo {
+                        target: target.into(),
+                    },
+                }
+                .to_line(),
+            );
+            text.push('\n');
+        }
+        assert!(
+            text.len() > 2 << 20,
+            "two chunks of over 1 MiB on two cores"
+        );
+        crate::fuzzing::log::check(text.as_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("d.jsonl"), &text).unwrap();
+        let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
+        assert_eq!(loaded.answer_count(), n as usize - 3, "three answers undone");
+        assert_eq!(loaded.damage.len(), 1);
+        assert!(
+            loaded
+                .answers()
+                .zip(loaded.answers().skip(1))
+                .all(|(a, b)| a.time <= b.time)
+        );
+    }
+
     #[test]
     fn a_torn_tail_is_found_at_every_cut_of_the_last_record() {
         let dir = tempfile::tempdir().unwrap();
