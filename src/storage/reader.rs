@@ -1116,7 +1116,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("d.jsonl"), &text).unwrap();
         let loaded = load(dir.path(), Vec::<String>::new()).unwrap();
-        assert_eq!(loaded.answer_count(), n as usize - 3, "three answers undone");
+        assert_eq!(
+            loaded.answer_count(),
+            n as usize - 3,
+            "three answers undone"
+        );
         assert_eq!(loaded.damage.len(), 1);
         assert!(
             loaded
