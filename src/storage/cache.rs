@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::atomic;
+use super::binary::{Reader, Writer};
 use crate::scheduler::{CardState, Due, Memory, Phase, SchedulerConfig, StudyDay, Zone};
 
 /// Bump when the encoding or the meaning of a state changes.
@@ -82,27 +83,7 @@ pub fn key(logs: &[(PathBuf, u64)], cfg: &SchedulerConfig) -> io::Result<CacheKe
     Ok(CacheKey(h.finish()))
 }
 
-struct Writer(Vec<u8>);
-
 impl Writer {
-    fn u8(&mut self, v: u8) {
-        self.0.push(v);
-    }
-    fn u16(&mut self, v: u16) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn i32(&mut self, v: i32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn u64(&mut self, v: u64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn i64(&mut self, v: i64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
     fn time(&mut self, t: Option<DateTime<Utc>>) {
         match t {
             Some(t) => {
@@ -118,36 +99,11 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
-
 /// Bytes that do not decode: the cache is ignored and rebuilt.
 #[derive(Debug)]
 struct Unusable;
 
 impl Reader<'_> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (head, rest) = self.0.split_first_chunk::<N>()?;
-        self.0 = rest;
-        Some(*head)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        self.take::<1>().map(|b| b[0])
-    }
-    fn u16(&mut self) -> Option<u16> {
-        self.take().map(u16::from_le_bytes)
-    }
-    fn u32(&mut self) -> Option<u32> {
-        self.take().map(u32::from_le_bytes)
-    }
-    fn i32(&mut self) -> Option<i32> {
-        self.take().map(i32::from_le_bytes)
-    }
-    fn u64(&mut self) -> Option<u64> {
-        self.take().map(u64::from_le_bytes)
-    }
-    fn i64(&mut self) -> Option<i64> {
-        self.take().map(i64::from_le_bytes)
-    }
     /// `Err` when the bytes are not a time: the cache is unusable.
     fn time(&mut self) -> Result<Option<DateTime<Utc>>, Unusable> {
         match self.u8().ok_or(Unusable)? {
@@ -162,11 +118,6 @@ impl Reader<'_> {
     fn day(&mut self) -> Result<Option<StudyDay>, Unusable> {
         let d = self.i32().ok_or(Unusable)?;
         Ok((d != i32::MIN).then(|| StudyDay::from_number(d)))
-    }
-    fn bytes(&mut self, n: usize) -> Option<&[u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
     }
 }
 

@@ -11,6 +11,7 @@ use std::hash::{BuildHasher as _, Hasher as _};
 use std::path::{Path, PathBuf};
 
 use super::atomic;
+use super::binary::{Reader, Writer};
 use crate::deck::{
     AnswerMode, BUILTIN_DECKS, Card, Caution, Deck, DeckSource, Kind, LoadedDecks, Origin,
 };
@@ -41,24 +42,9 @@ pub fn key(sources: &[DeckSource]) -> u64 {
     h.finish()
 }
 
-struct Writer(Vec<u8>);
-
 impl Writer {
-    fn u8(&mut self, v: u8) {
-        self.0.push(v);
-    }
-    fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn u64(&mut self, v: u64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn bytes(&mut self, b: &[u8]) {
-        self.u32(u32::try_from(b.len()).unwrap_or(u32::MAX));
-        self.0.extend_from_slice(b);
-    }
     fn str(&mut self, s: &str) {
-        self.bytes(s.as_bytes());
+        self.prefixed(s.as_bytes());
     }
     fn opt(&mut self, s: Option<&String>) {
         match s {
@@ -77,31 +63,11 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
-
 impl Reader<'_> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (head, rest) = self.0.split_first_chunk::<N>()?;
-        self.0 = rest;
-        Some(*head)
-    }
-    fn u8(&mut self) -> Option<u8> {
-        self.take::<1>().map(|b| b[0])
-    }
-    fn u32(&mut self) -> Option<u32> {
-        self.take().map(u32::from_le_bytes)
-    }
-    fn u64(&mut self) -> Option<u64> {
-        self.take().map(u64::from_le_bytes)
-    }
-    fn bytes(&mut self) -> Option<&[u8]> {
-        let n = usize::try_from(self.u32()?).ok()?;
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
     fn str(&mut self) -> Option<String> {
-        std::str::from_utf8(self.bytes()?).ok().map(str::to_owned)
+        std::str::from_utf8(self.prefixed()?)
+            .ok()
+            .map(str::to_owned)
     }
     /// An optional string: `Err` where the bytes do not decode.
     fn opt(&mut self) -> Result<Option<String>, ()> {
@@ -152,7 +118,7 @@ fn encode(key: u64, decks: &[Deck]) -> Vec<u8> {
             }
             Origin::File(path) => {
                 w.u8(1);
-                w.bytes(path.as_os_str().as_encoded_bytes());
+                w.prefixed(path.as_os_str().as_encoded_bytes());
             }
         }
         w.u32(u32::try_from(d.cards.len()).unwrap_or(u32::MAX));
@@ -208,7 +174,9 @@ fn decode(bytes: &[u8], key: u64) -> Option<Vec<Deck>> {
                 // The embedded decks' names are `'static`: the cached one names one of them.
                 Origin::BuiltIn(BUILTIN_DECKS.iter().find(|(n, _)| *n == name)?.0)
             }
-            1 => Origin::File(PathBuf::from(String::from_utf8(r.bytes()?.to_vec()).ok()?)),
+            1 => Origin::File(PathBuf::from(
+                String::from_utf8(r.prefixed()?.to_vec()).ok()?,
+            )),
             _ => return None,
         };
         let count = r.u32()?;

@@ -2,6 +2,7 @@
 //! terminal.
 
 pub mod atomic;
+mod binary;
 pub mod cache;
 pub mod config;
 pub mod deckcache;

@@ -1,0 +1,99 @@
+//! Little-endian numbers and byte strings for the caches' own file formats (`cache::` and
+//! `deckcache::`). Reading is checked: a short or odd file reads as `None`, never a panic.
+
+pub(super) struct Writer(pub Vec<u8>);
+
+impl Writer {
+    pub fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    pub fn u16(&mut self, v: u16) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    pub fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    pub fn i32(&mut self, v: i32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    pub fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    pub fn i64(&mut self, v: i64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    /// Bytes after their length (a `u32`).
+    pub fn prefixed(&mut self, b: &[u8]) {
+        self.u32(u32::try_from(b.len()).unwrap_or(u32::MAX));
+        self.0.extend_from_slice(b);
+    }
+}
+
+pub(super) struct Reader<'a>(pub &'a [u8]);
+
+impl<'a> Reader<'a> {
+    pub fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    pub fn u8(&mut self) -> Option<u8> {
+        self.take::<1>().map(|b| b[0])
+    }
+    pub fn u16(&mut self) -> Option<u16> {
+        self.take().map(u16::from_le_bytes)
+    }
+    pub fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+    pub fn i32(&mut self) -> Option<i32> {
+        self.take().map(i32::from_le_bytes)
+    }
+    pub fn u64(&mut self) -> Option<u64> {
+        self.take().map(u64::from_le_bytes)
+    }
+    pub fn i64(&mut self) -> Option<i64> {
+        self.take().map(i64::from_le_bytes)
+    }
+    /// The next `n` bytes.
+    pub fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+    /// Bytes after their length, as [`Writer::prefixed`] wrote them.
+    pub fn prefixed(&mut self) -> Option<&'a [u8]> {
+        let n = usize::try_from(self.u32()?).ok()?;
+        self.bytes(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_written_reads_back_and_a_short_file_reads_as_none() {
+        let mut w = Writer(Vec::new());
+        w.u8(7);
+        w.u16(513);
+        w.u32(70_000);
+        w.i32(-5);
+        w.u64(1 << 40);
+        w.i64(-(1 << 40));
+        w.prefixed(b"abc");
+        let mut r = Reader(&w.0);
+        assert_eq!(r.u8(), Some(7));
+        assert_eq!(r.u16(), Some(513));
+        assert_eq!(r.u32(), Some(70_000));
+        assert_eq!(r.i32(), Some(-5));
+        assert_eq!(r.u64(), Some(1 << 40));
+        assert_eq!(r.i64(), Some(-(1 << 40)));
+        assert_eq!(r.prefixed(), Some(&b"abc"[..]));
+        assert!(r.0.is_empty());
+        assert_eq!(r.u8(), None);
+        // A length that runs past the end.
+        let mut r = Reader(&[9, 0, 0, 0, b'x']);
+        assert_eq!(r.prefixed(), None);
+    }
+}
