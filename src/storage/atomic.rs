@@ -6,7 +6,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::Path;
 
-pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// The folder `path` is in (created if missing), and a temporary name beside `path` tagged
+/// `tag` and this process.
+fn beside<'a>(path: &'a Path, tag: &str) -> io::Result<(&'a Path, std::path::PathBuf)> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -15,16 +17,27 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    Ok((
+        dir,
+        dir.join(format!(".{name}.{tag}-{}", std::process::id())),
+    ))
+}
+
+/// Writes `bytes` to a new file at `tmp` and syncs it.
+fn write_synced(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (dir, tmp) = beside(path, "tmp")?;
     let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
+        write_synced(&tmp, bytes)?;
         fs::rename(&tmp, path)?;
         File::open(dir)?.sync_all()
     })();
@@ -39,27 +52,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// replaced, not even by one created a moment ago. On a file system without hard links
 /// (FAT, some network shares) it checks for the name and renames instead.
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
+    let (dir, tmp) = beside(path, "new")?;
     if fs::symlink_metadata(path).is_ok() {
         return Err(io::Error::from(io::ErrorKind::AlreadyExists));
     }
-    let name = path
-        .file_name()
-        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.new-{}", std::process::id()));
     let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
+        write_synced(&tmp, bytes)?;
         match fs::hard_link(&tmp, path) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(e),
