@@ -22,7 +22,9 @@ pub struct Answered {
     pub item: Option<u32>,
 }
 
-/// Answers and time spent per study day.
+/// Answers and time spent per study day, from answer records: for the tests' hand-written
+/// histories (the report counts its days as its replay goes, `report::Replayed::days`).
+#[cfg(test)]
 pub fn by_day(answers: &[Answered], clock: &DayClock) -> BTreeMap<StudyDay, (u32, u64)> {
     let mut days: BTreeMap<StudyDay, (u32, u64)> = BTreeMap::new();
     let mut cache = DayCache::new(clock);

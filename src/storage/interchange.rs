@@ -55,12 +55,15 @@ struct JsonEvent {
     duration_ms: Option<u64>,
 }
 
-/// Parses a history, JSON Lines or CSV (told apart by the first non-blank character).
-pub fn parse(text: &str) -> Parsed {
+/// [`parse_reader`] of text (the tests' histories); text is UTF-8 and read from memory, so
+/// reading cannot fail.
+#[cfg(test)]
+fn parse(text: &str) -> Parsed {
     parse_reader(text.as_bytes()).unwrap_or_default()
 }
 
-/// [`parse`], a line at a time: a history of a million answers is never in memory as text.
+/// Parses a history, JSON Lines or CSV (told apart by the first non-blank character), a line
+/// at a time: a history of a million answers is never in memory as text.
 pub fn parse_reader(mut input: impl std::io::BufRead) -> Result<Parsed, ReadError> {
     enum Format {
         Jsonl,
