@@ -101,16 +101,22 @@ fn parse_pieces<'i>(pieces: &[(usize, &'i str)]) -> Option<Part<'i>> {
 }
 
 /// What one piece of a file held.
-#[derive(Default)]
-struct Part<'i> {
-    deck: Option<(Key<'i>, Item<'i>)>,
-    cards: Vec<Item<'i>>,
-    card_key: Option<Key<'i>>,
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Part<'i> {
+    pub(super) deck: Option<(Key<'i>, Item<'i>)>,
+    pub(super) cards: Vec<Item<'i>>,
+    pub(super) card_key: Option<Key<'i>>,
 }
 
 /// Parses a piece of a file that starts at byte `offset` of it; spans come back relative to
-/// the whole file.
+/// the whole file. The hand scanner reads the common shape; what it declines goes through
+/// `toml_parser`'s events.
 fn parse_part(text: &str, offset: usize) -> Option<Part<'_>> {
+    super::scan::scan_part(text, offset).or_else(|| event_part(text, offset))
+}
+
+/// [`parse_part`] through `toml_parser`'s lexer and events.
+fn event_part(text: &str, offset: usize) -> Option<Part<'_>> {
     let source = Source::new(text);
     let tokens = source.lex().into_vec();
     let mut builder = Builder {
@@ -399,6 +405,24 @@ pub fn agrees_with_toml(text: &str) -> Result<bool, String> {
         Ok(true)
     } else {
         Err(format!("trees differ:\nfast {fast:#?}\nslow {slow:#?}"))
+    }
+}
+
+/// `Ok(true)` when the hand scanner took the text (as one piece) and built what the event
+/// parser builds, `Ok(false)` when it declined; for the differential tests and the fuzz
+/// target.
+pub fn scanner_agrees(text: &str) -> Result<bool, String> {
+    let Some(scanned) = super::scan::scan_part(text, 0) else {
+        return Ok(false);
+    };
+    match event_part(text, 0) {
+        Some(events) if events == scanned => Ok(true),
+        Some(events) => Err(format!(
+            "the scanner and the event parser differ:\nscanner {scanned:#?}\nevents {events:#?}"
+        )),
+        None => Err(format!(
+            "the scanner accepted what the event parser declines: {scanned:#?}"
+        )),
     }
 }
 

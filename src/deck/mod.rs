@@ -6,6 +6,7 @@ pub use crate::diag;
 #[doc(hidden)]
 pub mod fast;
 mod parse;
+mod scan;
 #[doc(hidden)]
 pub mod tree;
 mod validate;

@@ -6,6 +6,7 @@
 
 use foldhash::HashMap;
 use foldhash::fast::RandomState;
+use std::borrow::Cow;
 use std::ops::Range;
 
 use toml::de::DeTable;
@@ -177,14 +178,15 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
 
     let mut parsed_cards: Vec<(Card, bool, Range<usize>)> = Vec::with_capacity(cards.len());
     let mut refs = Vec::new();
-    let mut seen: HashMap<String, usize> =
+    // Explicit ids borrow the tree's text; derived ones are made below.
+    let mut seen: HashMap<Cow<'_, str>, usize> =
         HashMap::with_capacity_and_hasher(cards.len(), RandomState::default());
     let mut underived = Vec::new();
     for (table, span) in cards {
         let (card, explicit_id, id_span, card_refs, valid) = p.card(table, span.clone(), syntax_ok);
         let mut valid = valid;
         if explicit_id && !card.id.is_empty() {
-            if let Some(&first_line) = seen.get(&card.id) {
+            if let Some(&first_line) = seen.get(card.id.as_str()) {
                 p.error(
                     id_span,
                     format!(
@@ -196,7 +198,15 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
                     Some("every card in a deck needs its own id: progress follows the id".into());
                 valid = false;
             } else {
-                seen.insert(card.id.clone(), card.line);
+                let id = table
+                    .entries
+                    .iter()
+                    .find_map(|(k, v)| match &v.val {
+                        Val::Str(s) if k.name == "id" && *s == card.id => Some(s.as_ref()),
+                        _ => None,
+                    })
+                    .map_or_else(|| Cow::Owned(card.id.clone()), Cow::Borrowed);
+                seen.insert(id, card.line);
             }
         }
         // References are checked on every card, loaded or not, so one run shows everything.
@@ -222,11 +232,11 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
         };
         let mut id = base.clone();
         let mut n = 2;
-        while seen.contains_key(&id) {
+        while seen.contains_key(id.as_str()) {
             id = format!("{base}-{n}");
             n += 1;
         }
-        seen.insert(id.clone(), card.line);
+        seen.insert(Cow::Owned(id.clone()), card.line);
         p.diags.push(
             src.diag(
                 span.clone(),
@@ -317,6 +327,11 @@ impl Parser<'_, '_> {
             .help =
                 Some("shorten it; long explanations belong in a textbook, not on a card".into());
             return false;
+        }
+        // Printable ASCII (nearly every field) holds no control, invisible or combining
+        // character: one pass over the bytes instead of three over the characters.
+        if value.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            return true;
         }
         if let Some(c) = value
             .chars()

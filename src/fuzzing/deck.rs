@@ -76,6 +76,9 @@ pub fn check(data: &[u8]) {
             }
         }
     }
+    if let Err(e) = deck::fast::scanner_agrees(text) {
+        panic!("{e}");
+    }
     if let Err(e) = deck::fast::agrees_with_toml(text) {
         panic!("the fast path and the toml crate disagree: {e}");
     }
