@@ -1,5 +1,24 @@
 //! Little-endian numbers and byte strings for the caches' own file formats (`cache::` and
 //! `deckcache::`). Reading is checked: a short or odd file reads as `None`, never a panic.
+//!
+//! A cache file ends in a checksum of everything before it ([`Writer::seal`], [`unseal`]).
+//! That is what lets a cache be replaced without syncing it to disk: after a crash its file
+//! may hold anything (old bytes, zeros, half the new ones), and anything but a whole file
+//! reads as a miss, which only costs a replay.
+
+use std::hash::{BuildHasher as _, Hasher as _};
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h = foldhash::quality::FixedState::with_seed(0x6d65_6474_6572_6d33).build_hasher();
+    h.write(bytes);
+    h.finish()
+}
+
+/// The bytes of a sealed file without its checksum, if the checksum holds.
+pub(super) fn unseal(bytes: &[u8]) -> Option<&[u8]> {
+    let (body, sum) = bytes.split_last_chunk::<8>()?;
+    (u64::from_le_bytes(*sum) == checksum(body)).then_some(body)
+}
 
 pub(super) struct Writer(pub Vec<u8>);
 
@@ -26,6 +45,12 @@ impl Writer {
     pub fn prefixed(&mut self, b: &[u8]) {
         self.u32(u32::try_from(b.len()).unwrap_or(u32::MAX));
         self.0.extend_from_slice(b);
+    }
+    /// The finished file: the bytes and their checksum.
+    pub fn seal(mut self) -> Vec<u8> {
+        let sum = checksum(&self.0);
+        self.u64(sum);
+        self.0
     }
 }
 
@@ -95,5 +120,25 @@ mod tests {
         // A length that runs past the end.
         let mut r = Reader(&[9, 0, 0, 0, b'x']);
         assert_eq!(r.prefixed(), None);
+    }
+
+    #[test]
+    fn a_sealed_file_reads_back_only_whole_and_unchanged() {
+        let mut w = Writer(Vec::new());
+        w.prefixed(b"the states of fifty thousand cards");
+        w.u64(42);
+        let body = w.0.clone();
+        let sealed = w.seal();
+        assert_eq!(unseal(&sealed), Some(&body[..]));
+        // What a crash can leave of an unsynced file: a part of it, zeros, or one bit off.
+        for cut in 0..sealed.len() {
+            assert_eq!(unseal(&sealed[..cut]), None, "cut at {cut}");
+        }
+        assert_eq!(unseal(&vec![0; sealed.len()]), None);
+        for i in 0..sealed.len() {
+            let mut flipped = sealed.clone();
+            flipped[i] ^= 0x10;
+            assert_eq!(unseal(&flipped), None, "byte {i} changed");
+        }
     }
 }

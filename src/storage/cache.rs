@@ -18,7 +18,7 @@ use super::binary::{Reader, Writer};
 use crate::scheduler::{CardState, Due, Memory, Phase, SchedulerConfig, StudyDay, Zone};
 
 /// Bump when the encoding or the meaning of a state changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"MDTMSTAT";
 
 /// What the cache is valid for.
@@ -209,7 +209,7 @@ fn decode_state(r: &mut Reader<'_>) -> Option<CardState> {
 /// Cached states by card key.
 pub type CachedStates = Vec<(String, CardState)>;
 
-/// Writes the states (atomically: a crash leaves the old cache or the new one).
+/// Writes the states (sealed: after a crash the cache is whole or a miss).
 pub fn save(path: &Path, key: &CacheKey, states: &[(&str, &CardState)]) -> io::Result<()> {
     let mut w = Writer(Vec::with_capacity(16 + states.len() * 96));
     w.0.extend_from_slice(MAGIC);
@@ -221,13 +221,14 @@ pub fn save(path: &Path, key: &CacheKey, states: &[(&str, &CardState)]) -> io::R
         w.0.extend_from_slice(card.as_bytes());
         encode_state(&mut w, state);
     }
-    atomic::write_file(path, &w.0)
+    atomic::write_cache(path, &w.seal())
 }
 
 /// The cached states, if the cache exists and is for exactly `key`.
 pub fn load(path: &Path, key: &CacheKey) -> Option<CachedStates> {
     let bytes = std::fs::read(path).ok()?;
-    let mut r = Reader(&bytes);
+    let bytes = super::binary::unseal(&bytes)?;
+    let mut r = Reader(bytes);
     if r.take::<8>()? != *MAGIC || r.u32()? != FORMAT || r.u64()? != key.0 {
         return None;
     }

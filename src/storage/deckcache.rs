@@ -17,7 +17,7 @@ use crate::deck::{
 };
 
 /// Bump when the encoding or the meaning of a deck changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"MDTMDECK";
 
 /// The key for decks loaded from `sources`.
@@ -148,11 +148,11 @@ fn encode(key: u64, decks: &[Deck]) -> Vec<u8> {
             w.u32(u32::try_from(c.line).unwrap_or(u32::MAX));
         }
     }
-    w.0
+    w.seal()
 }
 
 fn decode(bytes: &[u8], key: u64) -> Option<Vec<Deck>> {
-    let mut r = Reader(bytes.strip_prefix(MAGIC)?);
+    let mut r = Reader(super::binary::unseal(bytes)?.strip_prefix(MAGIC)?);
     if r.u32()? != FORMAT || r.u64()? != key {
         return None;
     }
@@ -241,7 +241,7 @@ pub fn save(path: &Path, key: u64, loaded: &LoadedDecks) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = atomic::write_file(path, &encode(key, &loaded.decks));
+    let _ = atomic::write_cache(path, &encode(key, &loaded.decks));
 }
 
 #[cfg(test)]
