@@ -74,7 +74,7 @@ fn summary(deck: &Deck) -> Vec<(&str, &str, &str, Vec<&str>)> {
                 c.id.as_str(),
                 c.front.as_str(),
                 c.back.as_str(),
-                c.tags.iter().map(String::as_str).collect(),
+                c.tags.iter().map(medterm::deck::Text::as_str).collect(),
             )
         })
         .collect()

@@ -69,7 +69,7 @@ fn by_tag(l: &LoadedDecks, kind: Kind, position: usize) -> BTreeMap<String, usiz
     let mut m = BTreeMap::new();
     for (_, c) in cards(l).filter(|(_, c)| c.kind == kind) {
         if let Some(t) = c.tags.get(position) {
-            *m.entry(t.clone()).or_insert(0) += 1;
+            *m.entry(t.to_string()).or_insert(0) += 1;
         }
     }
     m

@@ -23,7 +23,7 @@ impl TableFormat {
 
 /// A cell's text for a column, before quoting.
 fn cell(card: &Card, col: Column) -> String {
-    let list = |items: &[String]| {
+    let list = |items: &[crate::deck::Text]| {
         items
             .iter()
             .map(|s| s.replace('\\', "\\\\").replace('|', "\\|"))
@@ -31,26 +31,26 @@ fn cell(card: &Card, col: Column) -> String {
             .join(" | ")
     };
     match col {
-        Column::Id => card.id.clone(),
-        Column::Front => card.front.clone(),
-        Column::Back => card.back.clone(),
+        Column::Id => card.id.to_string(),
+        Column::Front => card.front.to_string(),
+        Column::Back => card.back.to_string(),
         Column::Kind => match card.kind {
             Kind::Other => String::new(),
             k => k.as_str().to_owned(),
         },
         Column::Answers => list(&card.answers),
         Column::Variants => list(&card.variants),
-        Column::Example => card.example.clone().unwrap_or_default(),
+        Column::Example => card.example.as_deref().unwrap_or_default().to_owned(),
         Column::Parts => list(&card.parts),
         Column::Tags => card.tags.join(" "),
         Column::ConfusedWith => list(&card.confused_with),
-        Column::Note => card.note.clone().unwrap_or_default(),
+        Column::Note => card.note.as_deref().unwrap_or_default().to_owned(),
         Column::Reverse => card.reverse.map(|r| r.to_string()).unwrap_or_default(),
         Column::Caution => card
             .caution
             .map(|c| c.as_str().to_owned())
             .unwrap_or_default(),
-        Column::Instead => card.instead.clone().unwrap_or_default(),
+        Column::Instead => card.instead.as_deref().unwrap_or_default().to_owned(),
     }
 }
 

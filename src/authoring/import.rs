@@ -14,7 +14,7 @@ use super::delimited::{Record, Records, Unclosed};
 use super::html::{self, Dropped};
 use crate::deck::{
     AnswerMode, Card, Caution, Deck, Diagnostic, Kind, MAX_CARDS_PER_DECK, MAX_FIELD_BYTES, Origin,
-    Severity, SourceText, derive_id, is_valid_id,
+    Severity, SourceText, Text, derive_id, is_valid_id,
 };
 use crate::text;
 
@@ -1172,15 +1172,17 @@ impl Cards {
         for d in drafts {
             let line = d.card.line;
             if d.explicit_id {
-                if let Some(first) = ids.get(&d.card.id) {
+                if let Some(first) = ids.get(d.card.id.as_str()) {
                     self.skipped.push(Skipped {
                         line,
                         reason: format!("id \"{}\" is already used on line {first}", d.card.id),
                     });
                     continue;
                 }
-                ids.insert(d.card.id.clone(), line);
-            } else if let Some(first) = pairs.get(&(d.card.front.clone(), d.card.back.clone())) {
+                ids.insert(d.card.id.to_string(), line);
+            } else if let Some(first) =
+                pairs.get(&(d.card.front.to_string(), d.card.back.to_string()))
+            {
                 self.skipped.push(Skipped {
                     line,
                     reason: format!("duplicate of line {first} (same front and back)"),
@@ -1188,7 +1190,7 @@ impl Cards {
                 continue;
             }
             pairs
-                .entry((d.card.front.clone(), d.card.back.clone()))
+                .entry((d.card.front.to_string(), d.card.back.to_string()))
                 .or_insert(line);
             kept.push(d);
         }
@@ -1211,7 +1213,7 @@ impl Cards {
                     });
                 }
                 ids.insert(id.clone(), d.card.line);
-                d.card.id = id;
+                d.card.id = id.into();
             }
             cards.push(d.card);
         }
@@ -1325,20 +1327,20 @@ impl Cards {
             ));
         }
         let card = Card {
-            id: raw_id.to_owned(),
-            front,
-            back,
+            id: raw_id.into(),
+            front: front.into(),
+            back: back.into(),
             kind,
-            answers,
-            variants,
-            example,
-            parts,
-            tags,
-            confused_with,
-            note,
+            answers: Text::list(answers),
+            variants: Text::list(variants),
+            example: example.map(Text::from),
+            parts: Text::list(parts),
+            tags: Text::list(tags),
+            confused_with: Text::list(confused_with),
+            note: note.map(Text::from),
             reverse,
             caution,
-            instead,
+            instead: instead.map(Text::from),
             line: row.line,
         };
         if let Some((field, len)) = too_long(&card) {

@@ -46,8 +46,8 @@ fn escape_into(out: &mut String, s: &str, keep_newlines: bool) {
 }
 
 /// `["a", "b"]`.
-pub fn array(items: &[String]) -> String {
-    let parts: Vec<String> = items.iter().map(|s| string(s)).collect();
+pub fn array<S: AsRef<str>>(items: &[S]) -> String {
+    let parts: Vec<String> = items.iter().map(|s| string(s.as_ref())).collect();
     format!("[{}]", parts.join(", "))
 }
 

@@ -7,6 +7,7 @@ pub use crate::diag;
 pub mod fast;
 mod parse;
 mod scan;
+mod shared;
 #[doc(hidden)]
 pub mod tree;
 mod validate;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 pub use builtin::{BUILTIN_DECKS, builtin_sources};
 pub use diag::{Diagnostic, Severity, SourceText};
 pub use parse::{MAX_CARDS_PER_DECK, MAX_DECK_BYTES, MAX_FIELD_BYTES, parse_deck};
+pub use shared::Text;
 pub use validate::{LoadedDecks, load};
 
 /// Where a deck's text came from.
@@ -138,24 +140,24 @@ impl Caution {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Card {
-    pub id: String,
-    pub front: String,
-    pub back: String,
+    pub id: Text,
+    pub front: Text,
+    pub back: Text,
     pub kind: Kind,
     /// Accepted typed answers besides `back`.
-    pub answers: Vec<String>,
+    pub answers: Vec<Text>,
     /// Other spellings of the front (British, alternate forms).
-    pub variants: Vec<String>,
-    pub example: Option<String>,
+    pub variants: Vec<Text>,
+    pub example: Option<Text>,
     /// A term's word parts, each the front (or a variant) of a word-part card.
-    pub parts: Vec<String>,
-    pub tags: Vec<String>,
-    pub confused_with: Vec<String>,
-    pub note: Option<String>,
+    pub parts: Vec<Text>,
+    pub tags: Vec<Text>,
+    pub confused_with: Vec<Text>,
+    pub note: Option<Text>,
     /// Overrides the deck's `reverse` for this card.
     pub reverse: Option<bool>,
     pub caution: Option<Caution>,
-    pub instead: Option<String>,
+    pub instead: Option<Text>,
     /// 1-based line of the card's `[[card]]` header, for "edit this card".
     pub line: usize,
 }

@@ -8,12 +8,13 @@ use foldhash::HashMap;
 use foldhash::fast::RandomState;
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 use toml::de::DeTable;
 
 use super::diag::{Diagnostic, Severity, SourceText};
 use super::tree::{Item, Key, Table, Val};
-use super::{AnswerMode, Card, Caution, Deck, Kind, Origin, derive_id, is_valid_id};
+use super::{AnswerMode, Card, Caution, Deck, Kind, Origin, Text, derive_id, is_valid_id};
 use crate::text;
 
 /// A deck file larger than this is refused before parsing (the 50 000-card benchmark deck
@@ -65,13 +66,56 @@ pub struct ParsedDeck {
     pub(crate) id_span: Range<usize>,
 }
 
+/// What the cards' text can point into instead of copies: the text being parsed as it is in
+/// the binary (a built-in deck), or a shared copy of it.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Backing {
+    /// Every field is its own copy.
+    #[default]
+    Copied,
+    Static(&'static str),
+    Shared(Arc<String>),
+}
+
+impl Backing {
+    /// `s`, a piece of `parsed` or a string made from it, as a card's text: the same piece of
+    /// the backing when it lies inside `parsed` (a string without escapes), else a copy.
+    fn text(&self, parsed: &str, s: &str) -> Text {
+        let whole = match self {
+            Backing::Copied => return Text::from(s),
+            Backing::Static(w) => *w,
+            Backing::Shared(a) => a.as_str(),
+        };
+        let base = parsed.as_ptr() as usize;
+        let at = s.as_ptr() as usize;
+        if whole.len() == parsed.len() && at >= base && at + s.len() <= base + parsed.len() {
+            let range = at - base..at - base + s.len();
+            let piece = match self {
+                Backing::Static(w) => w.get(range).map(Text::from_static),
+                Backing::Shared(a) => Text::shared(a, range),
+                Backing::Copied => None,
+            };
+            if let Some(t) = piece {
+                return t;
+            }
+        }
+        Text::from(s)
+    }
+}
+
 /// Parses one deck. Card-level errors drop that card and keep the others; errors in the
 /// TOML syntax or the `[deck]` table drop the whole deck.
 pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
+    parse_backed(src, origin, Backing::Copied)
+}
+
+/// [`parse_deck`], the cards' text pointing into `backing` (`src`'s text, or a copy).
+pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backing) -> ParsedDeck {
     let mut p = Parser {
         src,
         diags: Vec::new(),
         errors: 0,
+        backing,
     };
     let mut out = ParsedDeck {
         deck: None,
@@ -202,10 +246,10 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
                     .entries
                     .iter()
                     .find_map(|(k, v)| match &v.val {
-                        Val::Str(s) if k.name == "id" && *s == card.id => Some(s.as_ref()),
+                        Val::Str(s) if k.name == "id" && *s == card.id.as_str() => Some(s.as_ref()),
                         _ => None,
                     })
-                    .map_or_else(|| Cow::Owned(card.id.clone()), Cow::Borrowed);
+                    .map_or_else(|| Cow::Owned(card.id.to_string()), Cow::Borrowed);
                 seen.insert(id, card.line);
             }
         }
@@ -247,7 +291,7 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
                 "add `id = \"{id}\"`: progress follows the id, so without one, editing the front loses it"
             )),
         );
-        card.id = id;
+        card.id = id.into();
     }
 
     out.diagnostics = p.diags;
@@ -278,6 +322,7 @@ struct Parser<'s, 'a> {
     src: &'s SourceText<'a>,
     diags: Vec<Diagnostic>,
     errors: usize,
+    backing: Backing,
 }
 
 impl Parser<'_, '_> {
@@ -381,11 +426,11 @@ impl Parser<'_, '_> {
         true
     }
 
-    fn string(&mut self, field: &str, value: &Item<'_>, multiline: bool) -> Option<String> {
+    fn string(&mut self, field: &str, value: &Item<'_>, multiline: bool) -> Option<Text> {
         match &value.val {
             Val::Str(s) => self
                 .text(field, s, value.span.clone(), multiline)
-                .then(|| s.to_string()),
+                .then(|| self.backing.text(self.src.text, s)),
             other => {
                 self.type_error(field, "a string", other, value.span.clone());
                 None
@@ -393,7 +438,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn non_empty_string(&mut self, field: &str, value: &Item<'_>) -> Option<String> {
+    fn non_empty_string(&mut self, field: &str, value: &Item<'_>) -> Option<Text> {
         let s = self.string(field, value, field == "back")?;
         if s.trim().is_empty() {
             self.error(value.span.clone(), format!("`{field}` is empty"));
@@ -413,7 +458,7 @@ impl Parser<'_, '_> {
     }
 
     /// An array of non-empty one-line strings, each with its span.
-    fn strings(&mut self, field: &str, value: &Item<'_>) -> Option<Vec<(String, Range<usize>)>> {
+    fn strings(&mut self, field: &str, value: &Item<'_>) -> Option<Vec<(Text, Range<usize>)>> {
         let Val::Array(items) = &value.val else {
             self.type_error(field, "an array of strings", &value.val, value.span.clone());
             return None;
@@ -428,7 +473,7 @@ impl Parser<'_, '_> {
                 }
                 Val::Str(s) => {
                     if self.text(field, s, item.span.clone(), false) {
-                        out.push((s.to_string(), item.span.clone()));
+                        out.push((self.backing.text(self.src.text, s), item.span.clone()));
                     } else {
                         ok = false;
                     }
@@ -447,7 +492,7 @@ impl Parser<'_, '_> {
         ok.then_some(out)
     }
 
-    fn id(&mut self, what: &str, value: &Item<'_>) -> Option<String> {
+    fn id(&mut self, what: &str, value: &Item<'_>) -> Option<Text> {
         let id = self.non_empty_string("id", value)?;
         if is_valid_id(&id) {
             return Some(id);
@@ -480,10 +525,14 @@ impl Parser<'_, '_> {
         let mut ok = true;
         for (key, value) in &table.entries {
             match key.name.as_ref() {
-                "id" => id = self.id("deck", value).map(|v| (v, value.span.clone())),
-                "name" => name = self.non_empty_string("name", value),
+                "id" => {
+                    id = self
+                        .id("deck", value)
+                        .map(|v| (String::from(v), value.span.clone()));
+                }
+                "name" => name = self.non_empty_string("name", value).map(String::from),
                 "description" => match self.string("description", value, true) {
-                    Some(d) => description = d,
+                    Some(d) => description = d.into(),
                     None => ok = false,
                 },
                 "reverse" => match self.bool("reverse", value) {
@@ -620,7 +669,7 @@ impl Parser<'_, '_> {
                         refs.extend(list.iter().map(|(text, span)| Reference {
                             card: 0,
                             kind,
-                            text: text.clone(),
+                            text: text.to_string(),
                             span: span.clone(),
                         }));
                     }

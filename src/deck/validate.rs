@@ -9,7 +9,7 @@ use foldhash::HashSet;
 use foldhash::fast::RandomState;
 
 use super::diag::{Diagnostic, Severity, SourceText};
-use super::parse::{ParsedDeck, RefKind, parse_deck};
+use super::parse::{Backing, ParsedDeck, RefKind, parse_backed};
 use super::{Deck, DeckSource};
 use crate::text;
 
@@ -80,8 +80,14 @@ pub fn load(sources: &[DeckSource]) -> LoadedDecks {
     for (source, path) in sources.iter().zip(&paths) {
         match decode(path, &source.bytes) {
             Ok(text) => {
+                // The cards' text points into the file's: the binary's for a built-in deck,
+                // else one shared copy (one allocation, not one a field).
+                let backing = match &source.bytes {
+                    Cow::Borrowed(b) => decode(path, b).map_or(Backing::Copied, Backing::Static),
+                    Cow::Owned(_) => Backing::Shared(std::sync::Arc::new(text.to_owned())),
+                };
                 let src = SourceText::new(path, text);
-                let parsed = parse_deck(&src, source.origin.clone());
+                let parsed = parse_backed(&src, source.origin.clone(), backing);
                 all.push(Parsed {
                     src: Some(src),
                     parsed,

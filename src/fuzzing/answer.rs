@@ -167,10 +167,10 @@ fn distances(typed: &str, answer: &str) {
 fn card_answers(front: &str, back: &str, rest: &[String]) {
     let card = Card {
         id: "c".into(),
-        front: front.to_owned(),
-        back: back.to_owned(),
-        answers: rest.to_vec(),
-        variants: rest.to_vec(),
+        front: front.into(),
+        back: back.into(),
+        answers: crate::deck::Text::list(rest.to_vec()),
+        variants: crate::deck::Text::list(rest.to_vec()),
         line: 1,
         ..Card::default()
     };

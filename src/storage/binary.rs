@@ -8,10 +8,17 @@
 
 use std::hash::{BuildHasher as _, Hasher as _};
 
-fn checksum(bytes: &[u8]) -> u64 {
+/// The checksum of a file written in parts (each hashed as one piece).
+pub(super) fn checksum_of(parts: &[&[u8]]) -> u64 {
     let mut h = foldhash::quality::FixedState::with_seed(0x6d65_6474_6572_6d33).build_hasher();
-    h.write(bytes);
+    for p in parts {
+        h.write(p);
+    }
     h.finish()
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    checksum_of(&[bytes])
 }
 
 /// The bytes of a sealed file without its checksum, if the checksum holds.

@@ -11,13 +11,15 @@ use std::hash::{BuildHasher as _, Hasher as _};
 use std::path::{Path, PathBuf};
 
 use super::atomic;
-use super::binary::{Reader, Writer};
+use std::sync::Arc;
+
+use super::binary::{Reader, Writer, checksum_of};
 use crate::deck::{
-    AnswerMode, BUILTIN_DECKS, Card, Caution, Deck, DeckSource, Kind, LoadedDecks, Origin,
+    AnswerMode, BUILTIN_DECKS, Card, Caution, Deck, DeckSource, Kind, LoadedDecks, Origin, Text,
 };
 
 /// Bump when the encoding or the meaning of a deck changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"MDTMDECK";
 
 /// The key for decks loaded from `sources`.
@@ -42,47 +44,88 @@ pub fn key(sources: &[DeckSource]) -> u64 {
     h.finish()
 }
 
-impl Writer {
-    fn str(&mut self, s: &str) {
-        self.prefixed(s.as_bytes());
+/// The card texts go into one blob, each a length here; decoded, the cards point into the
+/// blob (`deck::Text`) instead of each field being its own allocation.
+struct Encoder {
+    w: Writer,
+    blob: String,
+}
+
+impl Encoder {
+    /// A length, seven bits a byte (nearly every field takes one).
+    fn len(&mut self, mut n: usize) {
+        while n >= 0x80 {
+            self.w.u8(u8::try_from(n & 0x7f).unwrap_or(0) | 0x80);
+            n >>= 7;
+        }
+        self.w.u8(u8::try_from(n).unwrap_or(0));
     }
-    fn opt(&mut self, s: Option<&String>) {
+    fn text(&mut self, s: &str) {
+        self.blob.push_str(s);
+        self.len(s.len());
+    }
+    fn opt(&mut self, s: Option<&Text>) {
         match s {
             Some(s) => {
-                self.u8(1);
-                self.str(s);
+                self.w.u8(1);
+                self.text(s);
             }
-            None => self.u8(0),
+            None => self.w.u8(0),
         }
     }
-    fn list(&mut self, v: &[String]) {
-        self.u32(u32::try_from(v.len()).unwrap_or(u32::MAX));
+    fn list(&mut self, v: &[Text]) {
+        self.len(v.len());
         for s in v {
-            self.str(s);
+            self.text(s);
         }
     }
 }
 
-impl Reader<'_> {
-    fn str(&mut self) -> Option<String> {
-        std::str::from_utf8(self.prefixed()?)
-            .ok()
-            .map(str::to_owned)
+struct Decoder<'a> {
+    r: Reader<'a>,
+    blob: Arc<String>,
+    /// Where the next text starts in the blob.
+    at: usize,
+}
+
+impl Decoder<'_> {
+    fn len(&mut self) -> Option<usize> {
+        let mut n = 0usize;
+        for shift in (0..64).step_by(7) {
+            let b = self.r.u8()?;
+            n |= usize::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
     }
-    /// An optional string: `Err` where the bytes do not decode.
-    fn opt(&mut self) -> Result<Option<String>, ()> {
-        match self.u8() {
+    fn text(&mut self) -> Option<Text> {
+        let end = self.at.checked_add(self.len()?)?;
+        let t = Text::shared(&self.blob, self.at..end)?;
+        self.at = end;
+        Some(t)
+    }
+    fn string(&mut self) -> Option<String> {
+        self.text().map(String::from)
+    }
+    /// An optional text: `Err` where the bytes do not decode.
+    fn opt(&mut self) -> Result<Option<Text>, ()> {
+        match self.r.u8() {
             Some(0) => Ok(None),
-            Some(1) => self.str().map(Some).ok_or(()),
+            Some(1) => self.text().map(Some).ok_or(()),
             _ => Err(()),
         }
     }
-    fn list(&mut self) -> Option<Vec<String>> {
-        let n = self.u32()?;
-        // Never trust a count for an allocation: each entry takes at least 4 bytes.
-        let mut v = Vec::with_capacity(usize::try_from(n).ok()?.min(self.0.len() / 4));
+    fn list(&mut self) -> Option<Vec<Text>> {
+        let n = self.len()?;
+        if n == 0 {
+            return Some(Vec::new());
+        }
+        // Never trust a count for an allocation: each entry takes at least a byte.
+        let mut v = Vec::with_capacity(n.min(self.r.0.len()));
         for _ in 0..n {
-            v.push(self.str()?);
+            v.push(self.text()?);
         }
         Some(v)
     }
@@ -99,115 +142,149 @@ fn kind_code(k: Kind) -> u8 {
     }
 }
 
+/// The file: a header (magic, format, key, the blob's length), the blob of texts, the rest,
+/// and a checksum of the three.
 fn encode(key: u64, decks: &[Deck]) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(1 << 20));
-    w.0.extend_from_slice(MAGIC);
-    w.u32(FORMAT);
-    w.u64(key);
-    w.u32(u32::try_from(decks.len()).unwrap_or(u32::MAX));
+    let mut e = Encoder {
+        w: Writer(Vec::with_capacity(1 << 20)),
+        blob: String::with_capacity(1 << 20),
+    };
+    e.len(decks.len());
     for d in decks {
-        w.str(&d.id);
-        w.str(&d.name);
-        w.str(&d.description);
-        w.u8(u8::from(d.reverse));
-        w.u8(u8::from(d.answer == AnswerMode::Type));
+        e.text(&d.id);
+        e.text(&d.name);
+        e.text(&d.description);
+        e.w.u8(u8::from(d.reverse));
+        e.w.u8(u8::from(d.answer == AnswerMode::Type));
         match &d.origin {
             Origin::BuiltIn(name) => {
-                w.u8(0);
-                w.str(name);
+                e.w.u8(0);
+                e.text(name);
             }
             Origin::File(path) => {
-                w.u8(1);
-                w.prefixed(path.as_os_str().as_encoded_bytes());
+                e.w.u8(1);
+                e.w.prefixed(path.as_os_str().as_encoded_bytes());
             }
         }
-        w.u32(u32::try_from(d.cards.len()).unwrap_or(u32::MAX));
+        e.len(d.cards.len());
         for c in &d.cards {
-            w.str(&c.id);
-            w.str(&c.front);
-            w.str(&c.back);
-            w.u8(kind_code(c.kind));
-            w.list(&c.answers);
-            w.list(&c.variants);
-            w.opt(c.example.as_ref());
-            w.list(&c.parts);
-            w.list(&c.tags);
-            w.list(&c.confused_with);
-            w.opt(c.note.as_ref());
-            w.u8(match c.reverse {
+            e.text(&c.id);
+            e.text(&c.front);
+            e.text(&c.back);
+            e.w.u8(kind_code(c.kind));
+            e.list(&c.answers);
+            e.list(&c.variants);
+            e.opt(c.example.as_ref());
+            e.list(&c.parts);
+            e.list(&c.tags);
+            e.list(&c.confused_with);
+            e.opt(c.note.as_ref());
+            e.w.u8(match c.reverse {
                 None => 0,
                 Some(false) => 1,
                 Some(true) => 2,
             });
-            w.u8(match c.caution {
+            e.w.u8(match c.caution {
                 None => 0,
                 Some(Caution::DoNotUse) => 1,
                 Some(Caution::ErrorProne) => 2,
             });
-            w.opt(c.instead.as_ref());
-            w.u32(u32::try_from(c.line).unwrap_or(u32::MAX));
+            e.opt(c.instead.as_ref());
+            e.len(c.line);
         }
     }
-    w.seal()
+    let mut header = Writer(Vec::with_capacity(HEADER));
+    header.0.extend_from_slice(MAGIC);
+    header.u32(FORMAT);
+    header.u64(key);
+    header.u64(e.blob.len() as u64);
+    let sum = checksum_of(&[&header.0, e.blob.as_bytes(), &e.w.0]);
+    let mut out = header.0;
+    out.reserve(e.blob.len() + e.w.0.len() + 8);
+    out.extend_from_slice(e.blob.as_bytes());
+    out.extend_from_slice(&e.w.0);
+    out.extend_from_slice(&sum.to_le_bytes());
+    out
 }
 
-fn decode(bytes: &[u8], key: u64) -> Option<Vec<Deck>> {
-    let mut r = Reader(super::binary::unseal(bytes)?.strip_prefix(MAGIC)?);
-    if r.u32()? != FORMAT || r.u64()? != key {
+const HEADER: usize = 8 + 4 + 8 + 8;
+
+/// The header's blob length, if the header is this format's and for `key`.
+fn blob_len(header: &[u8; HEADER], key: u64) -> Option<usize> {
+    let mut r = Reader(header);
+    if r.take::<8>()? != *MAGIC || r.u32()? != FORMAT || r.u64()? != key {
         return None;
     }
-    let n = r.u32()?;
+    usize::try_from(r.u64()?).ok()
+}
+
+/// The decks from the three parts of a file; `None` unless the checksum holds and every
+/// byte decodes.
+fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option<Vec<Deck>> {
+    let (rest, sum) = rest.split_last_chunk::<8>()?;
+    if checksum_of(&[header, &blob, rest]) != u64::from_le_bytes(*sum) {
+        return None;
+    }
+    if blob_len(header, key)? != blob.len() {
+        return None;
+    }
+    let mut d = Decoder {
+        r: Reader(rest),
+        blob: Arc::new(String::from_utf8(blob).ok()?),
+        at: 0,
+    };
+    let n = d.len()?;
     let mut decks = Vec::new();
     for _ in 0..n {
-        let id = r.str()?;
-        let name = r.str()?;
-        let description = r.str()?;
-        let reverse = r.u8()? == 1;
-        let answer = if r.u8()? == 1 {
+        let id = d.string()?;
+        let name = d.string()?;
+        let description = d.string()?;
+        let reverse = d.r.u8()? == 1;
+        let answer = if d.r.u8()? == 1 {
             AnswerMode::Type
         } else {
             AnswerMode::Reveal
         };
-        let origin = match r.u8()? {
+        let origin = match d.r.u8()? {
             0 => {
-                let name = r.str()?;
+                let name = d.text()?;
                 // The embedded decks' names are `'static`: the cached one names one of them.
-                Origin::BuiltIn(BUILTIN_DECKS.iter().find(|(n, _)| *n == name)?.0)
+                Origin::BuiltIn(BUILTIN_DECKS.iter().find(|(n, _)| *n == name.as_str())?.0)
             }
             1 => Origin::File(PathBuf::from(
-                String::from_utf8(r.prefixed()?.to_vec()).ok()?,
+                String::from_utf8(d.r.prefixed()?.to_vec()).ok()?,
             )),
             _ => return None,
         };
-        let count = r.u32()?;
-        let mut cards = Vec::with_capacity(usize::try_from(count).ok()?.min(r.0.len() / 16));
+        let count = d.len()?;
+        let mut cards = Vec::with_capacity(count.min(d.r.0.len() / 8));
         for _ in 0..count {
             cards.push(Card {
-                id: r.str()?,
-                front: r.str()?,
-                back: r.str()?,
-                kind: *Kind::ALL.get(usize::from(r.u8()?))?,
-                answers: r.list()?,
-                variants: r.list()?,
-                example: r.opt().ok()?,
-                parts: r.list()?,
-                tags: r.list()?,
-                confused_with: r.list()?,
-                note: r.opt().ok()?,
-                reverse: match r.u8()? {
+                id: d.text()?,
+                front: d.text()?,
+                back: d.text()?,
+                kind: *Kind::ALL.get(usize::from(d.r.u8()?))?,
+                answers: d.list()?,
+                variants: d.list()?,
+                example: d.opt().ok()?,
+                parts: d.list()?,
+                tags: d.list()?,
+                confused_with: d.list()?,
+                note: d.opt().ok()?,
+                reverse: match d.r.u8()? {
                     0 => None,
                     1 => Some(false),
                     2 => Some(true),
                     _ => return None,
                 },
-                caution: match r.u8()? {
+                caution: match d.r.u8()? {
                     0 => None,
                     1 => Some(Caution::DoNotUse),
                     2 => Some(Caution::ErrorProne),
                     _ => return None,
                 },
-                instead: r.opt().ok()?,
-                line: usize::try_from(r.u32()?).ok()?,
+                instead: d.opt().ok()?,
+                line: d.len()?,
             });
         }
         decks.push(Deck {
@@ -220,13 +297,26 @@ fn decode(bytes: &[u8], key: u64) -> Option<Vec<Deck>> {
             origin,
         });
     }
-    r.0.is_empty().then_some(decks)
+    (d.r.0.is_empty() && d.at == d.blob.len()).then_some(decks)
 }
 
 /// The cached decks for `key`, if the cache holds them (anything else reads as a miss).
+/// The blob is read into its own buffer, which becomes the cards' text as it is.
 pub fn load(path: &Path, key: u64) -> Option<LoadedDecks> {
-    let bytes = std::fs::read(path).ok()?;
-    decode(&bytes, key).map(|decks| LoadedDecks {
+    use std::io::Read as _;
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut header = [0u8; HEADER];
+    f.read_exact(&mut header).ok()?;
+    let n = blob_len(&header, key)?;
+    let size = usize::try_from(f.metadata().ok()?.len()).ok()?;
+    if n > size {
+        return None;
+    }
+    let mut blob = Vec::with_capacity(n);
+    (&mut f).take(n as u64).read_to_end(&mut blob).ok()?;
+    let mut rest = Vec::with_capacity(size.saturating_sub(HEADER + n));
+    f.read_to_end(&mut rest).ok()?;
+    decode(&header, blob, &rest, key).map(|decks| LoadedDecks {
         decks,
         diagnostics: Vec::new(),
     })

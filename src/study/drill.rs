@@ -396,7 +396,7 @@ pub fn dissect(decks: &LoadedDecks, index: &WordIndex, card: &Card, seed: u64) -
             &index.by_kind[slot_of(decks, p)],
             1,
             &candidates,
-            |r| card_at(decks, r).front.clone(),
+            |r| card_at(decks, r).front.to_string(),
             &mut fronts,
         );
         candidates.extend(got);
@@ -404,7 +404,7 @@ pub fn dissect(decks: &LoadedDecks, index: &WordIndex, card: &Card, seed: u64) -
     rng.shuffle(&mut candidates);
     let options: Vec<String> = candidates
         .iter()
-        .map(|&r| card_at(decks, r).front.clone())
+        .map(|&r| card_at(decks, r).front.to_string())
         .collect();
     let mut questions: Vec<Question> = parts
         .iter()
@@ -424,7 +424,7 @@ pub fn dissect(decks: &LoadedDecks, index: &WordIndex, card: &Card, seed: u64) -
             &index.by_kind[slot_of(decks, p)],
             3,
             &[p],
-            |r| card_at(decks, r).back.clone(),
+            |r| card_at(decks, r).back.to_string(),
             &mut taken,
         ));
         rng.shuffle(&mut choices);
@@ -432,13 +432,13 @@ pub fn dissect(decks: &LoadedDecks, index: &WordIndex, card: &Card, seed: u64) -
             prompt: format!("{} means", part.front),
             options: choices
                 .iter()
-                .map(|&r| card_at(decks, r).back.clone())
+                .map(|&r| card_at(decks, r).back.to_string())
                 .collect(),
             right: choices.iter().position(|&c| c == p).unwrap_or(0),
         });
     }
     Some(Quiz {
-        title: card.front.clone(),
+        title: card.front.to_string(),
         instructions: "pick its parts in order, then what each means".into(),
         questions,
         picks: Vec::new(),
@@ -457,7 +457,7 @@ pub fn confusables(decks: &LoadedDecks, group: &[CardRef], seed: u64) -> Option<
     rng.shuffle(&mut order);
     let options: Vec<String> = meanings
         .iter()
-        .map(|&r| card_at(decks, r).back.clone())
+        .map(|&r| card_at(decks, r).back.to_string())
         .collect();
     let questions = order
         .iter()
@@ -470,7 +470,7 @@ pub fn confusables(decks: &LoadedDecks, group: &[CardRef], seed: u64) -> Option<
     Some(Quiz {
         title: order
             .iter()
-            .map(|&r| card_at(decks, r).front.clone())
+            .map(|&r| card_at(decks, r).front.to_string())
             .collect::<Vec<_>>()
             .join(" / "),
         instructions: "match each look-alike to its meaning".into(),
@@ -506,7 +506,7 @@ pub fn wrong_joins(decks: &LoadedDecks, index: &WordIndex, card: &Card) -> Vec<(
         .map(|&r| {
             let c = card_at(decks, r);
             let (stem, vowel) = piece(&c.front, c.kind);
-            (stem, vowel, c.front.clone())
+            (stem, vowel, c.front.to_string())
         })
         .collect();
     // Boundaries where a vowel may go: after a combining form that is not last.

@@ -256,7 +256,7 @@ pub fn report(
         .map(|i| {
             library.card_of(i).tags.first().map(|t| {
                 let n = tags.iter().position(|x| x == t).unwrap_or_else(|| {
-                    tags.push(t.clone());
+                    tags.push(t.to_string());
                     tags.len() - 1
                 });
                 u32::try_from(n).unwrap_or(u32::MAX)
@@ -438,8 +438,8 @@ fn part_scores(
             let c = crate::study::drill::card_at(&library.decks.loaded, card);
             PartScore {
                 card,
-                front: c.front.clone(),
-                meaning: c.back.clone(),
+                front: c.front.to_string(),
+                meaning: c.back.to_string(),
                 answers,
             }
         })

@@ -79,13 +79,13 @@ impl<'s> Driver<'s> {
         let deck = lib.deck_of(it);
         let card = lib.card_of(it);
         let (prompt, answer) = if it.reversed {
-            let mut front = card.front.clone();
+            let mut front = card.front.to_string();
             if !card.variants.is_empty() {
                 front = format!("{front} (also {})", card.variants.join(", "));
             }
-            (card.back.clone(), front)
+            (card.back.to_string(), front)
         } else {
-            (card.front.clone(), card.back.clone())
+            (card.front.to_string(), card.back.to_string())
         };
         let decks = &lib.decks.loaded;
         let parts = card
@@ -95,8 +95,8 @@ impl<'s> Driver<'s> {
                 let meaning = lib
                     .index
                     .part(decks, p)
-                    .map_or_else(String::new, |r| drill::card_at(decks, r).back.clone());
-                (p.clone(), meaning)
+                    .map_or_else(String::new, |r| drill::card_at(decks, r).back.to_string());
+                (p.to_string(), meaning)
             })
             .collect();
         let confusables = card
@@ -105,9 +105,9 @@ impl<'s> Driver<'s> {
             .map(|c| match lib.index.card(decks, c) {
                 Some(r) => {
                     let other = drill::card_at(decks, r);
-                    (other.front.clone(), other.back.clone())
+                    (other.front.to_string(), other.back.to_string())
                 }
-                None => (c.clone(), String::new()),
+                None => (c.to_string(), String::new()),
             })
             .collect();
         let caution = card.caution.map(|c| {
@@ -115,26 +115,29 @@ impl<'s> Driver<'s> {
                 Caution::DoNotUse => "on The Joint Commission's Do Not Use list",
                 Caution::ErrorProne => "on ISMP's list of error-prone abbreviations",
             };
-            (list.to_owned(), card.instead.clone().unwrap_or_default())
+            (
+                list.to_owned(),
+                card.instead.as_deref().unwrap_or_default().to_owned(),
+            )
         });
         let now = self.now();
         let waits = self.session.preview(item, now).map(|o| o.wait.short());
         if it.drill == Some(Drill::Build) {
             // The definition shown, the term typed; its parts come with the answer.
-            let mut answer = card.front.clone();
+            let mut answer = card.front.to_string();
             if !card.variants.is_empty() {
                 answer = format!("{answer} (also {})", card.variants.join(", "));
             }
-            let mut accepted = vec![card.front.clone()];
-            accepted.extend(card.variants.iter().cloned());
+            let mut accepted = vec![card.front.to_string()];
+            accepted.extend(card.variants.iter().map(ToString::to_string));
             return CardView {
                 deck: deck.name.clone(),
                 kind: "build the term".into(),
-                prompt: card.back.clone(),
+                prompt: card.back.to_string(),
                 answer,
-                example: card.example.clone(),
+                example: card.example.as_deref().map(str::to_owned),
                 parts,
-                note: card.note.clone(),
+                note: card.note.as_deref().map(str::to_owned),
                 location: format!("{}:{}", deck.origin, card.line),
                 waits,
                 accepted,
@@ -153,10 +156,10 @@ impl<'s> Driver<'s> {
             reversed: it.reversed,
             prompt,
             answer,
-            example: card.example.clone(),
+            example: card.example.as_deref().map(str::to_owned),
             parts,
             confusables,
-            note: card.note.clone(),
+            note: card.note.as_deref().map(str::to_owned),
             caution,
             location: format!("{}:{}", deck.origin, card.line),
             waits,
@@ -186,9 +189,12 @@ impl<'s> Driver<'s> {
                     .iter()
                     .map(|&r| {
                         let p = drill::card_at(decks, r);
-                        (p.front.clone(), p.back.clone())
+                        (p.front.to_string(), p.back.to_string())
                     })
-                    .chain(std::iter::once((card.front.clone(), card.back.clone())))
+                    .chain(std::iter::once((
+                        card.front.to_string(),
+                        card.back.to_string(),
+                    )))
                     .collect();
                 (quiz, explained)
             }
@@ -199,11 +205,11 @@ impl<'s> Driver<'s> {
                     .iter()
                     .map(|&r| {
                         let c = drill::card_at(decks, r);
-                        let mut meaning = c.back.clone();
+                        let mut meaning = c.back.to_string();
                         if let Some(n) = &c.note {
                             meaning = format!("{meaning} — {n}");
                         }
-                        (c.front.clone(), meaning)
+                        (c.front.to_string(), meaning)
                     })
                     .collect();
                 (quiz, explained)
@@ -410,14 +416,14 @@ impl<'s> Driver<'s> {
                 detail.push(format!("last answered {}", t.format("%Y-%m-%d %H:%M UTC")));
             }
             let (front, back) = if item.reversed {
-                (format!("{} (reverse)", card.back), card.front.clone())
+                (format!("{} (reverse)", card.back), card.front.to_string())
             } else if let Some(d) = item.drill {
                 (
                     format!("{} ({} drill)", card.front, d.as_str()),
-                    card.back.clone(),
+                    card.back.to_string(),
                 )
             } else {
-                (card.front.clone(), card.back.clone())
+                (card.front.to_string(), card.back.to_string())
             };
             results.push(app::BrowseRow {
                 item: u32::try_from(i).unwrap_or(u32::MAX),
