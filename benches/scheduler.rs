@@ -99,6 +99,7 @@ fn bench(c: &mut Criterion) {
             queue::build(&QueueInput {
                 cards: &cards,
                 states: &states,
+                select: None,
                 overall: Limits::default(),
                 per_deck: &[],
                 done: &done,

@@ -141,7 +141,7 @@ proptest! {
         let overall = Limits { new_per_day: new_limit, reviews_per_day: review_limit };
         let per_deck = [Limits { new_per_day: deck_new, reviews_per_day: review_limit }];
         let done = DoneToday { new: vec![done_new], reviews: vec![] };
-        let q = queue::build(&QueueInput { cards: &cards, states: &states, overall, per_deck: &per_deck, done: &done, now, today });
+        let q = queue::build(&QueueInput { cards: &cards, states: &states, select: None, overall, per_deck: &per_deck, done: &done, now, today });
         let all: Vec<u32> = q.learning.iter().chain(&q.main).copied().collect();
         let unique: HashSet<u32> = all.iter().copied().collect();
         prop_assert_eq!(unique.len(), all.len());

@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn only_used_columns_and_quotes_where_needed() {
         let mut a = card("brady", "brady-", "slow");
-        a.tags = vec!["general".into(), "time".into()];
+        a.tags = crate::deck::List::from(vec!["general".into(), "time".into()]);
         let b = card("q", "a, b", "line one\nsaid \"two\"");
         let d = deck(vec![a, b]);
         assert_eq!(
@@ -158,7 +158,7 @@ mod tests {
     fn lists_are_joined_with_bars_and_escaped() {
         let mut u = card("u", "U", "unit");
         u.kind = Kind::Abbreviation;
-        u.answers = vec!["a|b".into(), "c\\d".into()];
+        u.answers = crate::deck::List::from(vec!["a|b".into(), "c\\d".into()]);
         u.caution = Some(Caution::DoNotUse);
         u.instead = Some("Write \"unit\"".into());
         u.reverse = Some(false);

@@ -207,18 +207,18 @@ mod tests {
     fn every_field_reads_back_exactly() {
         let mut a = card("u", "U", "unit;\nunits \"\"\" end\\");
         a.kind = Kind::Abbreviation;
-        a.answers = vec!["one \"unit\"".into(), "back\\slash".into()];
-        a.variants = vec!["u.".into()];
+        a.answers = crate::deck::List::from(vec!["one \"unit\"".into(), "back\\slash".into()]);
+        a.variants = crate::deck::List::from(vec!["u.".into()]);
         a.example = Some("4U read as 40\n\n(a tenfold overdose)".into());
-        a.tags = vec!["do-not-use".into(), "dosing::insulin".into()];
-        a.confused_with = vec!["cc".into()];
+        a.tags = crate::deck::List::from(vec!["do-not-use".into(), "dosing::insulin".into()]);
+        a.confused_with = crate::deck::List::from(vec!["cc".into()]);
         a.note = Some("ends with a quote\"".into());
         a.reverse = Some(false);
         a.caution = Some(Caution::DoNotUse);
         a.instead = Some("Write \"unit\"".into());
         let mut b = card("hepatomegaly", "hepatomegaly", "enlargement of the liver");
         b.kind = Kind::Term;
-        b.parts = vec!["hepat/o".into(), "-megaly".into()];
+        b.parts = crate::deck::List::from(vec!["hepat/o".into(), "-megaly".into()]);
         let c = card("mu", "µg — Ünïcödé ✓", "microgram");
         let deck = Deck {
             id: "mine".into(),

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 pub use builtin::{BUILTIN_DECKS, builtin_sources};
 pub use diag::{Diagnostic, Severity, SourceText};
 pub use parse::{MAX_CARDS_PER_DECK, MAX_DECK_BYTES, MAX_FIELD_BYTES, parse_deck};
-pub use shared::Text;
+pub use shared::{List, Text};
 pub use validate::{LoadedDecks, load};
 
 /// Where a deck's text came from.
@@ -145,14 +145,14 @@ pub struct Card {
     pub back: Text,
     pub kind: Kind,
     /// Accepted typed answers besides `back`.
-    pub answers: Vec<Text>,
+    pub answers: List,
     /// Other spellings of the front (British, alternate forms).
-    pub variants: Vec<Text>,
+    pub variants: List,
     pub example: Option<Text>,
     /// A term's word parts, each the front (or a variant) of a word-part card.
-    pub parts: Vec<Text>,
-    pub tags: Vec<Text>,
-    pub confused_with: Vec<Text>,
+    pub parts: List,
+    pub tags: List,
+    pub confused_with: List,
     pub note: Option<Text>,
     /// Overrides the deck's `reverse` for this card.
     pub reverse: Option<bool>,

@@ -8,7 +8,6 @@ use foldhash::HashMap;
 use foldhash::fast::RandomState;
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::Arc;
 
 use toml::de::DeTable;
 
@@ -73,8 +72,8 @@ pub(crate) enum Backing {
     /// Every field is its own copy.
     #[default]
     Copied,
-    Static(&'static str),
-    Shared(Arc<String>),
+    /// The parsed text, whole.
+    Shared(Text),
 }
 
 impl Backing {
@@ -83,19 +82,13 @@ impl Backing {
     fn text(&self, parsed: &str, s: &str) -> Text {
         let whole = match self {
             Backing::Copied => return Text::from(s),
-            Backing::Static(w) => *w,
-            Backing::Shared(a) => a.as_str(),
+            Backing::Shared(w) => w,
         };
         let base = parsed.as_ptr() as usize;
         let at = s.as_ptr() as usize;
         if whole.len() == parsed.len() && at >= base && at + s.len() <= base + parsed.len() {
             let range = at - base..at - base + s.len();
-            let piece = match self {
-                Backing::Static(w) => w.get(range).map(Text::from_static),
-                Backing::Shared(a) => Text::shared(a, range),
-                Backing::Copied => None,
-            };
-            if let Some(t) = piece {
+            if let Some(t) = whole.slice(range) {
                 return t;
             }
         }

@@ -11,61 +11,90 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::{Deref, Range};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
-/// A string shared with its deck; it reads as a `str`.
+/// A string shared with its deck; it reads as a `str`. 16 bytes, as is an `Option<Text>`.
 #[derive(Clone)]
-pub struct Text(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    Static(&'static str),
+pub struct Text {
+    buf: Arc<Buf>,
     /// `buf[start..end]`, both on character boundaries.
-    Shared {
-        buf: Arc<String>,
-        start: u32,
-        end: u32,
-    },
+    start: u32,
+    end: u32,
 }
 
-impl Text {
-    pub const EMPTY: Text = Text(Repr::Static(""));
+enum Buf {
+    Static(&'static str),
+    Owned(String),
+}
 
-    pub const fn from_static(s: &'static str) -> Text {
-        Text(Repr::Static(s))
+impl Buf {
+    fn as_str(&self) -> &str {
+        match self {
+            Buf::Static(s) => s,
+            Buf::Owned(s) => s,
+        }
+    }
+}
+
+static EMPTY: LazyLock<Arc<Buf>> = LazyLock::new(|| Arc::new(Buf::Static("")));
+
+impl Text {
+    pub fn empty() -> Text {
+        Text {
+            buf: Arc::clone(&EMPTY),
+            start: 0,
+            end: 0,
+        }
     }
 
-    /// `buf[range]`; `None` when the range is not on character boundaries inside `buf`.
-    pub fn shared(buf: &Arc<String>, range: Range<usize>) -> Option<Text> {
-        buf.get(range.clone())?;
-        if range.is_empty() {
-            return Some(Text::EMPTY);
-        }
-        Some(Text(Repr::Shared {
-            buf: Arc::clone(buf),
-            start: u32::try_from(range.start).ok()?,
-            end: u32::try_from(range.end).ok()?,
-        }))
+    fn whole(buf: Buf) -> Option<Text> {
+        let end = u32::try_from(buf.as_str().len()).ok()?;
+        Some(Text {
+            buf: Arc::new(buf),
+            start: 0,
+            end,
+        })
+    }
+
+    /// A string in the binary, as one text (to take pieces of with [`Text::slice`]).
+    pub fn from_static(s: &'static str) -> Text {
+        Text::whole(Buf::Static(s)).unwrap_or_else(Text::empty)
+    }
+
+    /// A string as one text, to take pieces of with [`Text::slice`]; `None` over 4 GiB.
+    pub fn buffer(s: String) -> Option<Text> {
+        Text::whole(Buf::Owned(s))
+    }
+
+    /// The piece `range` of this text, sharing its buffer; `None` when the range is not on
+    /// character boundaries inside it.
+    pub fn slice(&self, range: Range<usize>) -> Option<Text> {
+        self.as_str().get(range.clone())?;
+        let start = self.start.checked_add(u32::try_from(range.start).ok()?)?;
+        let end = self.start.checked_add(u32::try_from(range.end).ok()?)?;
+        Some(Text {
+            buf: Arc::clone(&self.buf),
+            start,
+            end,
+        })
     }
 
     /// Strings made elsewhere, each its own text.
-    pub fn list(v: Vec<String>) -> Vec<Text> {
-        v.into_iter().map(Text::from).collect()
+    pub fn list(v: Vec<String>) -> List {
+        v.into_iter().map(Text::from).collect::<Vec<_>>().into()
     }
 
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            Repr::Static(s) => s,
-            Repr::Shared { buf, start, end } => {
-                buf.get(*start as usize..*end as usize).unwrap_or("")
-            }
-        }
+        self.buf
+            .as_str()
+            .get(self.start as usize..self.end as usize)
+            .unwrap_or("")
     }
 }
 
 impl Default for Text {
     fn default() -> Self {
-        Text::EMPTY
+        Text::empty()
     }
 }
 
@@ -91,10 +120,9 @@ impl Borrow<str> for Text {
 impl From<String> for Text {
     fn from(s: String) -> Text {
         if s.is_empty() {
-            return Text::EMPTY;
+            return Text::empty();
         }
-        let end = s.len();
-        Text::shared(&Arc::new(s), 0..end).unwrap_or_default()
+        Text::buffer(s).unwrap_or_default()
     }
 }
 
@@ -190,6 +218,90 @@ impl PartialEq<Text> for String {
     }
 }
 
+/// A card's list of texts (answers, variants, parts, tags, look-alikes): a piece of a vector
+/// its deck shares, so that 50 000 cards from the cache make one vector, not one a list.
+/// 16 bytes; an empty list allocates nothing.
+#[derive(Clone, Default)]
+pub struct List {
+    buf: Option<Arc<Vec<Text>>>,
+    start: u32,
+    end: u32,
+}
+
+impl List {
+    /// The lists of many cards in one vector: each card's list is a range of it, given out
+    /// by [`List::of`] once all are in.
+    pub fn of(pool: &Arc<Vec<Text>>, range: Range<usize>) -> Option<List> {
+        pool.get(range.clone())?;
+        if range.is_empty() {
+            return Some(List::default());
+        }
+        Some(List {
+            buf: Some(Arc::clone(pool)),
+            start: u32::try_from(range.start).ok()?,
+            end: u32::try_from(range.end).ok()?,
+        })
+    }
+
+    pub fn as_slice(&self) -> &[Text] {
+        self.buf
+            .as_ref()
+            .and_then(|b| b.get(self.start as usize..self.end as usize))
+            .unwrap_or_default()
+    }
+}
+
+impl From<Vec<Text>> for List {
+    fn from(v: Vec<Text>) -> List {
+        let end = v.len();
+        if end == 0 {
+            return List::default();
+        }
+        List::of(&Arc::new(v), 0..end).unwrap_or_default()
+    }
+}
+
+impl Deref for List {
+    type Target = [Text];
+    fn deref(&self) -> &[Text] {
+        self.as_slice()
+    }
+}
+
+impl<'a> IntoIterator for &'a List {
+    type Item = &'a Text;
+    type IntoIter = std::slice::Iter<'a, Text>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl FromIterator<Text> for List {
+    fn from_iter<I: IntoIterator<Item = Text>>(iter: I) -> List {
+        iter.into_iter().collect::<Vec<_>>().into()
+    }
+}
+
+impl fmt::Debug for List {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl PartialEq for List {
+    fn eq(&self, other: &List) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for List {}
+
+impl<const N: usize> PartialEq<[&str; N]> for List {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
 impl serde::Serialize for Text {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -202,14 +314,18 @@ mod tests {
 
     #[test]
     fn shared_text_reads_its_piece_and_only_on_character_boundaries() {
-        let buf = Arc::new("cardi/o heart caf\u{e9}".to_owned());
-        let front = Text::shared(&buf, 0..7).unwrap();
+        let buf = Text::buffer("cardi/o heart caf\u{e9}".to_owned()).unwrap();
+        let front = buf.slice(0..7).unwrap();
         assert_eq!(front, "cardi/o");
-        assert_eq!(Text::shared(&buf, 8..13).unwrap().as_str(), "heart");
+        let rest = buf.slice(8..buf.len()).unwrap();
+        assert_eq!(rest.slice(0..5).unwrap().as_str(), "heart");
         // Inside the two bytes of `é`, or past the end: no text.
-        assert!(Text::shared(&buf, 14..18).is_none());
-        assert!(Text::shared(&buf, 8..99).is_none());
-        assert_eq!(Text::shared(&buf, 3..3).unwrap(), Text::EMPTY);
+        assert!(buf.slice(14..18).is_none());
+        assert!(rest.slice(6..10).is_none());
+        assert!(buf.slice(8..99).is_none());
+        assert_eq!(buf.slice(3..3).unwrap(), Text::empty());
+        assert_eq!(std::mem::size_of::<Text>(), 16);
+        assert_eq!(std::mem::size_of::<Option<Text>>(), 16);
         // A clone shares the buffer; equal text is equal however it is held.
         assert_eq!(front.clone(), Text::from("cardi/o"));
         assert_eq!(Text::from_static("cardi/o"), front);
@@ -217,5 +333,18 @@ mod tests {
         sorted.sort();
         assert_eq!(sorted, ["a", "b"]);
         assert_eq!(format!("{front} {front:?}"), "cardi/o \"cardi/o\"");
+    }
+
+    #[test]
+    fn lists_share_one_vector_and_read_their_own_range() {
+        let pool = Arc::new(vec![Text::from("a"), Text::from("b"), Text::from("c")]);
+        let ab = List::of(&pool, 0..2).unwrap();
+        let c = List::of(&pool, 2..3).unwrap();
+        assert_eq!(ab.as_slice(), ["a", "b"]);
+        assert_eq!(c.iter().map(Text::as_str).collect::<Vec<_>>(), ["c"]);
+        assert!(List::of(&pool, 2..4).is_none());
+        assert!(List::of(&pool, 1..1).unwrap().is_empty());
+        assert_eq!(ab, List::from(vec![Text::from("a"), Text::from("b")]));
+        assert_eq!(std::mem::size_of::<List>(), 16);
     }
 }

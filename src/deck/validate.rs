@@ -10,7 +10,7 @@ use foldhash::fast::RandomState;
 
 use super::diag::{Diagnostic, Severity, SourceText};
 use super::parse::{Backing, ParsedDeck, RefKind, parse_backed};
-use super::{Deck, DeckSource};
+use super::{Deck, DeckSource, Text};
 use crate::text;
 
 #[derive(Debug, Default)]
@@ -83,8 +83,11 @@ pub fn load(sources: &[DeckSource]) -> LoadedDecks {
                 // The cards' text points into the file's: the binary's for a built-in deck,
                 // else one shared copy (one allocation, not one a field).
                 let backing = match &source.bytes {
-                    Cow::Borrowed(b) => decode(path, b).map_or(Backing::Copied, Backing::Static),
-                    Cow::Owned(_) => Backing::Shared(std::sync::Arc::new(text.to_owned())),
+                    Cow::Borrowed(b) => decode(path, b)
+                        .map_or(Backing::Copied, |t| Backing::Shared(Text::from_static(t))),
+                    Cow::Owned(_) => {
+                        Text::buffer(text.to_owned()).map_or(Backing::Copied, Backing::Shared)
+                    }
                 };
                 let src = SourceText::new(path, text);
                 let parsed = parse_backed(&src, source.origin.clone(), backing);

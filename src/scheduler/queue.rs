@@ -51,13 +51,34 @@ impl DoneToday {
     /// Counted from the cards' states: a card first answered today was new today, and each
     /// answer today to a card in the review phase used one review.
     pub fn from_states(cards: &[QueueCard], states: &[CardState], today: StudyDay) -> DoneToday {
-        let decks = cards.iter().map(|c| c.deck as usize + 1).max().unwrap_or(0);
+        DoneToday::count(cards.iter().zip(states), today)
+    }
+
+    /// [`DoneToday::from_states`] over the cards at `select` (indices into both).
+    pub fn from_selected(
+        cards: &[QueueCard],
+        states: &[CardState],
+        select: &[u32],
+        today: StudyDay,
+    ) -> DoneToday {
+        let at = |&i: &u32| (&cards[i as usize], &states[i as usize]);
+        DoneToday::count(select.iter().map(at), today)
+    }
+
+    fn count<'a>(
+        cards: impl Iterator<Item = (&'a QueueCard, &'a CardState)>,
+        today: StudyDay,
+    ) -> DoneToday {
         let mut done = DoneToday {
-            new: vec![0; decks],
-            reviews: vec![0; decks],
+            new: Vec::new(),
+            reviews: Vec::new(),
         };
-        for (card, state) in cards.iter().zip(states) {
+        for (card, state) in cards {
             let deck = card.deck as usize;
+            if done.new.len() <= deck {
+                done.new.resize(deck + 1, 0);
+                done.reviews.resize(deck + 1, 0);
+            }
             let (new, reviews) = state.done_on(today);
             done.new[deck] += new;
             done.reviews[deck] += reviews;
@@ -110,6 +131,9 @@ pub struct QueueInput<'a> {
     pub cards: &'a [QueueCard],
     /// Parallel to `cards`.
     pub states: &'a [CardState],
+    /// The cards to queue, by index into `cards` (all when `None`); the queue's positions
+    /// are then positions in this list. Saves copying 50 000 states to queue a subset.
+    pub select: Option<&'a [u32]>,
     pub overall: Limits,
     /// Per deck, by deck index; a deck without an entry uses `overall`'s numbers.
     pub per_deck: &'a [Limits],
@@ -130,6 +154,7 @@ pub fn build(input: &QueueInput<'_>) -> Queue {
     let QueueInput {
         cards,
         states,
+        select,
         overall,
         per_deck,
         done,
@@ -137,10 +162,16 @@ pub fn build(input: &QueueInput<'_>) -> Queue {
         today,
     } = *input;
     let deck_limit = |deck: u32| per_deck.get(deck as usize).copied().unwrap_or(overall);
+    let count = select.map_or(cards.len().min(states.len()), <[u32]>::len);
+    // The card and state at a queue position.
+    let at = |k: usize| {
+        let i = select.map_or(k, |s| s[k] as usize);
+        (cards[i], &states[i])
+    };
 
     // Siblings studied today bury the rest of their group.
     let mut buried: HashSet<u32> = HashSet::default();
-    for (card, state) in cards.iter().zip(states) {
+    for (card, state) in (0..count).map(at) {
         if state.last_day == Some(today) {
             buried.insert(card.group);
         }
@@ -152,7 +183,7 @@ pub fn build(input: &QueueInput<'_>) -> Queue {
     let mut ahead: Vec<(DateTime<Utc>, u32)> = Vec::new();
     let mut reviews: Vec<(StudyDay, u64, u32)> = Vec::new();
     let mut new: Vec<u32> = Vec::new();
-    for (i, (card, state)) in cards.iter().zip(states).enumerate() {
+    for (i, (card, state)) in (0..count).map(at).enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         if state.suspended || state.buried_on == Some(today) {
             continue;
@@ -176,7 +207,10 @@ pub fn build(input: &QueueInput<'_>) -> Queue {
     reviews.sort_unstable();
 
     // Limits: overall and per deck, less what today already used. One sibling per group.
-    let decks = cards.iter().map(|c| c.deck as usize + 1).max().unwrap_or(0);
+    let decks = (0..count)
+        .map(|k| at(k).0.deck as usize + 1)
+        .max()
+        .unwrap_or(0);
     let mut review_left: Vec<u32> = (0..decks)
         .map(|d| {
             let d = u32::try_from(d).unwrap_or(u32::MAX);
@@ -198,7 +232,7 @@ pub fn build(input: &QueueInput<'_>) -> Queue {
     let mut groups: HashSet<u32> = HashSet::default();
 
     let mut take = |i: u32, left: &mut Vec<u32>, overall_left: &mut u32| {
-        let card = cards[i as usize];
+        let card = at(i as usize).0;
         let deck_left = &mut left[card.deck as usize];
         if *overall_left == 0 || *deck_left == 0 || groups.contains(&card.group) {
             return false;
@@ -284,12 +318,56 @@ mod tests {
         build(&QueueInput {
             cards,
             states,
+            select: None,
             overall: Limits::default(),
             per_deck: &[],
             done,
             now: now(),
             today: day("2026-12-04"),
         })
+    }
+
+    #[test]
+    fn a_selection_queues_as_a_copy_of_those_cards_would() {
+        let cs = cards(40, 3);
+        let today = day("2026-12-04");
+        let states: Vec<CardState> = (0..40)
+            .map(|i| match i % 4 {
+                0 => CardState::default(),
+                1 => review_due("2026-11-20"),
+                2 => CardState {
+                    last_day: Some(today),
+                    reviews_on_last_day: 1,
+                    ..review_due("2026-12-01")
+                },
+                _ => review_due("2026-12-09"),
+            })
+            .collect();
+        let select: Vec<u32> = (0..40).filter(|i| i % 3 != 1).collect();
+        let copied_cards: Vec<QueueCard> = select.iter().map(|&i| cs[i as usize]).collect();
+        let copied_states: Vec<CardState> =
+            select.iter().map(|&i| states[i as usize].clone()).collect();
+        // Both limits bind: more new and due cards than they allow.
+        let limits = Limits {
+            new_per_day: 3,
+            reviews_per_day: 10,
+        };
+        let copied_done = DoneToday::from_states(&copied_cards, &copied_states, today);
+        let done = DoneToday::from_selected(&cs, &states, &select, today);
+        assert_eq!(done, copied_done);
+        let input = |cards, states, select| QueueInput {
+            cards,
+            states,
+            select,
+            overall: limits,
+            per_deck: &[],
+            done: &done,
+            now: now(),
+            today,
+        };
+        let copied = build(&input(&copied_cards, &copied_states, None));
+        assert_eq!(build(&input(&cs, &states, Some(&select))), copied);
+        assert_eq!((copied.new_count, copied.review_count), (3, 3));
     }
 
     #[test]
@@ -340,6 +418,7 @@ mod tests {
         let q = build(&QueueInput {
             cards: &cs,
             states: &states,
+            select: None,
             overall: Limits::default(),
             per_deck: &per_deck,
             done: &done,

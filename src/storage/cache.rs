@@ -206,8 +206,39 @@ fn decode_state(r: &mut Reader<'_>) -> Option<CardState> {
     })
 }
 
-/// Cached states by card key.
-pub type CachedStates = Vec<(String, CardState)>;
+/// Cached states and their card keys, in the order they were saved. The keys stay in the
+/// file's bytes (no string a card): a start matches them against the library's in place.
+#[derive(Debug)]
+pub struct CachedStates {
+    bytes: Vec<u8>,
+    /// Each key's place in `bytes` (checked UTF-8).
+    keys: Vec<(u32, u32)>,
+    pub states: Vec<CardState>,
+}
+
+impl CachedStates {
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+
+    /// The card key of state `i`.
+    pub fn key(&self, i: usize) -> &str {
+        self.keys
+            .get(i)
+            .and_then(|&(at, len)| self.bytes.get(at as usize..(at + len) as usize))
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+
+    /// Keys and states.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &CardState)> {
+        (0..self.len()).map(|i| (self.key(i), &self.states[i]))
+    }
+}
 
 /// Writes the states (sealed: after a crash the cache is whole or a miss).
 pub fn save(path: &Path, key: &CacheKey, states: &[(&str, &CardState)]) -> io::Result<()> {
@@ -227,19 +258,26 @@ pub fn save(path: &Path, key: &CacheKey, states: &[(&str, &CardState)]) -> io::R
 /// The cached states, if the cache exists and is for exactly `key`.
 pub fn load(path: &Path, key: &CacheKey) -> Option<CachedStates> {
     let bytes = std::fs::read(path).ok()?;
-    let bytes = super::binary::unseal(&bytes)?;
-    let mut r = Reader(bytes);
+    let body = super::binary::unseal(&bytes)?;
+    let mut r = Reader(body);
     if r.take::<8>()? != *MAGIC || r.u32()? != FORMAT || r.u64()? != key.0 {
         return None;
     }
     let n = usize::try_from(r.u64()?).ok()?;
-    let mut out = Vec::with_capacity(n.min(bytes.len() / 40));
+    let mut keys = Vec::with_capacity(n.min(body.len() / 40));
+    let mut states = Vec::with_capacity(n.min(body.len() / 40));
     for _ in 0..n {
-        let len = usize::try_from(r.u32()?).ok()?;
-        let card = std::str::from_utf8(r.bytes(len)?).ok()?.to_owned();
-        out.push((card, decode_state(&mut r)?));
+        let len = r.u32()?;
+        let at = u32::try_from(body.len() - r.0.len()).ok()?;
+        std::str::from_utf8(r.bytes(usize::try_from(len).ok()?)?).ok()?;
+        keys.push((at, len));
+        states.push(decode_state(&mut r)?);
     }
-    r.0.is_empty().then_some(out)
+    r.0.is_empty().then_some(CachedStates {
+        bytes,
+        keys,
+        states,
+    })
 }
 
 #[cfg(test)]
@@ -278,11 +316,8 @@ mod tests {
         .unwrap();
         let back = load(&path, &k).unwrap();
         assert_eq!(
-            back,
-            vec![
-                ("d:a".to_owned(), state),
-                ("d:b".to_owned(), CardState::default())
-            ]
+            back.iter().collect::<Vec<_>>(),
+            vec![("d:a", &state), ("d:b", &CardState::default())]
         );
 
         std::fs::write(&log, b"{}\n{}\n").unwrap();

@@ -8,6 +8,7 @@
 //! any diagnostic are cached: a deck with problems is parsed again, and reported again.
 
 use std::hash::{BuildHasher as _, Hasher as _};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::atomic;
@@ -15,7 +16,8 @@ use std::sync::Arc;
 
 use super::binary::{Reader, Writer, checksum_of};
 use crate::deck::{
-    AnswerMode, BUILTIN_DECKS, Card, Caution, Deck, DeckSource, Kind, LoadedDecks, Origin, Text,
+    AnswerMode, BUILTIN_DECKS, Card, Caution, Deck, DeckSource, Kind, List, LoadedDecks, Origin,
+    Text,
 };
 
 /// Bump when the encoding or the meaning of a deck changes.
@@ -83,10 +85,15 @@ impl Encoder {
 
 struct Decoder<'a> {
     r: Reader<'a>,
-    blob: Arc<String>,
+    blob: Text,
     /// Where the next text starts in the blob.
     at: usize,
+    /// Every list's entries, in order: one vector the lists share once all are in.
+    pool: Vec<Text>,
 }
+
+/// Which list of which card (deck, card, field) holds which range of the pool.
+type Pending = (usize, usize, u8, Range<usize>);
 
 impl Decoder<'_> {
     fn len(&mut self) -> Option<usize> {
@@ -102,7 +109,7 @@ impl Decoder<'_> {
     }
     fn text(&mut self) -> Option<Text> {
         let end = self.at.checked_add(self.len()?)?;
-        let t = Text::shared(&self.blob, self.at..end)?;
+        let t = self.blob.slice(self.at..end)?;
         self.at = end;
         Some(t)
     }
@@ -117,17 +124,15 @@ impl Decoder<'_> {
             _ => Err(()),
         }
     }
-    fn list(&mut self) -> Option<Vec<Text>> {
+    /// A list's entries into the pool; their range there.
+    fn list(&mut self) -> Option<Range<usize>> {
         let n = self.len()?;
-        if n == 0 {
-            return Some(Vec::new());
-        }
-        // Never trust a count for an allocation: each entry takes at least a byte.
-        let mut v = Vec::with_capacity(n.min(self.r.0.len()));
+        let start = self.pool.len();
         for _ in 0..n {
-            v.push(self.text()?);
+            let t = self.text()?;
+            self.pool.push(t);
         }
-        Some(v)
+        Some(start..self.pool.len())
     }
 }
 
@@ -230,9 +235,11 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
     }
     let mut d = Decoder {
         r: Reader(rest),
-        blob: Arc::new(String::from_utf8(blob).ok()?),
+        blob: Text::buffer(String::from_utf8(blob).ok()?)?,
         at: 0,
+        pool: Vec::new(),
     };
+    let mut pending: Vec<Pending> = Vec::new();
     let n = d.len()?;
     let mut decks = Vec::new();
     for _ in 0..n {
@@ -258,18 +265,30 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
         };
         let count = d.len()?;
         let mut cards = Vec::with_capacity(count.min(d.r.0.len() / 8));
-        for _ in 0..count {
+        for c in 0..count {
+            let id = d.text()?;
+            let front = d.text()?;
+            let back = d.text()?;
+            let kind = *Kind::ALL.get(usize::from(d.r.u8()?))?;
+            let mut list = |d: &mut Decoder<'_>, field: u8| -> Option<()> {
+                let range = d.list()?;
+                if !range.is_empty() {
+                    pending.push((decks.len(), c, field, range));
+                }
+                Some(())
+            };
+            list(&mut d, 0)?;
+            list(&mut d, 1)?;
+            let example = d.opt().ok()?;
+            list(&mut d, 2)?;
+            list(&mut d, 3)?;
+            list(&mut d, 4)?;
             cards.push(Card {
-                id: d.text()?,
-                front: d.text()?,
-                back: d.text()?,
-                kind: *Kind::ALL.get(usize::from(d.r.u8()?))?,
-                answers: d.list()?,
-                variants: d.list()?,
-                example: d.opt().ok()?,
-                parts: d.list()?,
-                tags: d.list()?,
-                confused_with: d.list()?,
+                id,
+                front,
+                back,
+                kind,
+                example,
                 note: d.opt().ok()?,
                 reverse: match d.r.u8()? {
                     0 => None,
@@ -285,6 +304,7 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
                 },
                 instead: d.opt().ok()?,
                 line: d.len()?,
+                ..Card::default()
             });
         }
         decks.push(Deck {
@@ -297,7 +317,22 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
             origin,
         });
     }
-    (d.r.0.is_empty() && d.at == d.blob.len()).then_some(decks)
+    if !d.r.0.is_empty() || d.at != d.blob.len() {
+        return None;
+    }
+    let pool = Arc::new(d.pool);
+    for (deck, card, field, range) in pending {
+        let card = decks.get_mut(deck)?.cards.get_mut(card)?;
+        let list = List::of(&pool, range)?;
+        match field {
+            0 => card.answers = list,
+            1 => card.variants = list,
+            2 => card.parts = list,
+            3 => card.tags = list,
+            _ => card.confused_with = list,
+        }
+    }
+    Some(decks)
 }
 
 /// The cached decks for `key`, if the cache holds them (anything else reads as a miss).

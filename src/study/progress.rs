@@ -236,7 +236,7 @@ pub fn load_progress(
 /// The logs as they are, and the cached states if the cache is valid for them.
 pub struct Cached {
     files: Vec<(std::path::PathBuf, u64)>,
-    states: Option<Vec<(String, CardState)>>,
+    states: Option<crate::storage::cache::CachedStates>,
 }
 
 /// Looks at the logs and reads the cache, which needs no deck: this runs beside the deck
@@ -288,10 +288,7 @@ fn progress_from(
     let reviews = dir.reviews_dir();
     let Cached { files, states } = cached;
     if let Some(cached) = states {
-        let (states, unknown) = match states_in_order(library, cached) {
-            Ok(found) => found,
-            Err(cached) => states_by_key(library, &cached),
-        };
+        let (states, unknown) = match_cached(library, cached);
         let progress = Progress {
             states,
             unknown_cards: unknown.len(),
@@ -318,68 +315,43 @@ fn progress_from(
     Ok((progress, report))
 }
 
-/// The cached states matched to the library's items when they are in its order (the cache
-/// is written in item order, so unless the decks changed they are): one pass, no map.
-/// `Err` gives them back when they are not.
-#[allow(clippy::type_complexity)]
-fn states_in_order(
+/// The cached states matched to the library's items. The cache is written with every item,
+/// in order, so unless the decks changed its states are the library's as they are (moved,
+/// not copied); otherwise they are matched by key. Also the states of cards no loaded deck
+/// has.
+fn match_cached(
     library: &Library,
-    cached: Vec<(String, CardState)>,
-) -> Result<(Vec<CardState>, Vec<(String, CardState)>), Vec<(String, CardState)>> {
-    let mut states = Vec::with_capacity(library.items.len());
-    let mut next = 0;
-    for item in &library.items {
-        match cached.get(next) {
-            Some((k, _)) if *k == item.key => {
-                next += 1;
-                states.push(None);
-            }
-            _ => states.push(Some(CardState::default())),
-        }
-    }
-    // What is left must be cards no loaded deck has; one of the library's out of order
-    // means the slow way.
-    if next < cached.len() {
-        let known: HashSet<&str> = library.items.iter().map(|i| i.key.as_str()).collect();
-        if cached[next..]
-            .iter()
-            .any(|(k, _)| known.contains(k.as_str()))
-        {
-            return Err(cached);
-        }
-    }
-    let mut cached = cached.into_iter();
-    let states = states
-        .into_iter()
-        .map(|s| match s {
-            Some(default) => default,
-            None => cached.next().map(|(_, s)| s).unwrap_or_default(),
-        })
-        .collect();
-    Ok((states, cached.collect()))
-}
-
-/// The cached states matched to the library's items by key.
-fn states_by_key(
-    library: &Library,
-    cached: &[(String, CardState)],
+    cached: crate::storage::cache::CachedStates,
 ) -> (Vec<CardState>, Vec<(String, CardState)>) {
-    let by_key: foldhash::HashMap<&str, &CardState> =
-        cached.iter().map(|(k, s)| (k.as_str(), s)).collect();
-    let states: Vec<CardState> = library
-        .items
+    let items = &library.items;
+    let in_order = cached.len() >= items.len()
+        && items
+            .iter()
+            .enumerate()
+            .all(|(i, item)| cached.key(i) == item.key);
+    if in_order {
+        let unknown: Vec<(String, CardState)> = (items.len()..cached.len())
+            .map(|i| (cached.key(i).to_owned(), cached.states[i].clone()))
+            .collect();
+        let mut states = cached.states;
+        states.truncate(items.len());
+        return (states, unknown);
+    }
+    let by_key: foldhash::HashMap<&str, usize> =
+        (0..cached.len()).map(|i| (cached.key(i), i)).collect();
+    let states: Vec<CardState> = items
         .iter()
         .map(|i| {
             by_key
                 .get(i.key.as_str())
-                .map_or_else(CardState::default, |s| (*s).clone())
+                .map_or_else(CardState::default, |&s| cached.states[s].clone())
         })
         .collect();
-    let known: HashSet<&str> = library.items.iter().map(|i| i.key.as_str()).collect();
+    let known: HashSet<&str> = items.iter().map(|i| i.key.as_str()).collect();
     let unknown: Vec<(String, CardState)> = cached
         .iter()
-        .filter(|(k, _)| !known.contains(k.as_str()))
-        .cloned()
+        .filter(|(k, _)| !known.contains(k))
+        .map(|(k, s)| (k.to_owned(), s.clone()))
         .collect();
     (states, unknown)
 }
@@ -396,11 +368,11 @@ pub fn save_cache(
     let Ok(key) = crate::storage::cache::key(files, cfg) else {
         return;
     };
+    // Every item, in order, new ones too: the next start then takes the states as they are.
     let states: Vec<(&str, &CardState)> = library
         .items
         .iter()
         .zip(&progress.states)
-        .filter(|(_, s)| s.reps > 0 || s.suspended || s.buried_on.is_some())
         .map(|(i, s)| (i.key.as_str(), s))
         .chain(progress.unknown.iter().map(|(k, s)| (k.as_str(), s)))
         .collect();
@@ -442,14 +414,6 @@ pub fn todays_queue(
             })
         })
         .collect();
-    let cards: Vec<QueueCard> = chosen
-        .iter()
-        .map(|&i| library.queue_cards[i as usize])
-        .collect();
-    let states: Vec<CardState> = chosen
-        .iter()
-        .map(|&i| progress.states[i as usize].clone())
-        .collect();
     let per_deck: Vec<Limits> = library
         .decks
         .loaded
@@ -463,10 +427,11 @@ pub fn todays_queue(
                 .map_or(limits.overall, |(_, l)| *l)
         })
         .collect();
-    let done = DoneToday::from_states(&cards, &states, today);
+    let done = DoneToday::from_selected(&library.queue_cards, &progress.states, &chosen, today);
     let queue = queue::build(&QueueInput {
-        cards: &cards,
-        states: &states,
+        cards: &library.queue_cards,
+        states: &progress.states,
+        select: Some(&chosen),
         overall: limits.overall,
         per_deck: &per_deck,
         done: &done,
