@@ -287,7 +287,7 @@ impl Session {
         ms: u64,
         now: DateTime<Utc>,
     ) -> Result<(), SaveError> {
-        let key = self.library.items[item as usize].key.clone();
+        let key = self.library.items[item as usize].key.to_string();
         let id = self.write(
             Action::Review {
                 card: key,
@@ -341,16 +341,21 @@ impl Session {
             .library
             .items
             .iter()
-            .map(|i| i.key.clone())
+            .map(|i| i.key.to_string())
             .zip(std::mem::take(&mut self.progress.states))
             .chain(std::mem::take(&mut self.progress.unknown))
             .collect();
-        let old_keys: Vec<String> = self.library.items.iter().map(|i| i.key.clone()).collect();
+        let old_keys: Vec<String> = self
+            .library
+            .items
+            .iter()
+            .map(|i| i.key.to_string())
+            .collect();
         let library = Library::new(decks);
         let states: Vec<CardState> = library
             .items
             .iter()
-            .map(|i| by_key.remove(&i.key).unwrap_or_default())
+            .map(|i| by_key.remove(i.key.as_str()).unwrap_or_default())
             .collect();
         let mut unknown: Vec<(String, CardState)> = by_key.into_iter().collect();
         unknown.sort_by(|a, b| a.0.cmp(&b.0));
@@ -430,7 +435,12 @@ impl Session {
     ) -> impl FnOnce() -> Option<(u32, u32)> + Send + 'static {
         let reviews = self.data_dir.reviews_dir();
         let cfg = self.cfg.clone();
-        let keys: Vec<String> = self.library.items.iter().map(|i| i.key.clone()).collect();
+        let keys: Vec<String> = self
+            .library
+            .items
+            .iter()
+            .map(|i| i.key.to_string())
+            .collect();
         move || {
             let loaded = crate::storage::reader::load(&reviews, &keys).ok()?;
             let r = super::report::replay_answers(
@@ -477,7 +487,7 @@ impl Session {
 
     /// Skips `item` until the next study day.
     pub fn bury(&mut self, item: u32, now: DateTime<Utc>) -> Result<(), SaveError> {
-        let key = self.library.items[item as usize].key.clone();
+        let key = self.library.items[item as usize].key.to_string();
         self.write(Action::Bury { card: key }, now)?;
         let time = self.last_time.unwrap_or(now);
         self.apply(item, Op::Bury, time);
@@ -490,7 +500,7 @@ impl Session {
         suspended: bool,
         now: DateTime<Utc>,
     ) -> Result<(), SaveError> {
-        let card = self.library.items[item as usize].key.clone();
+        let card = self.library.items[item as usize].key.to_string();
         let (action, op) = if suspended {
             (Action::Suspend { card }, Op::Suspend)
         } else {
