@@ -24,26 +24,86 @@ use crate::deck::{
 const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"MDTMDECK";
 
-/// The key for decks loaded from `sources`.
-pub fn key(sources: &[DeckSource]) -> u64 {
+/// Bytes are hashed this many at a time, so that a file can be hashed as it is read (a
+/// start from the cache then never holds a deck file in memory) to the same key.
+const CHUNK: usize = 256 << 10;
+
+fn key_hasher() -> impl std::hash::Hasher {
     let mut h = foldhash::quality::FixedState::with_seed(0x6d65_6474_6572_6d32).build_hasher();
     h.write_u32(FORMAT);
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    h
+}
+
+fn hash_origin(h: &mut impl std::hash::Hasher, origin: &Origin) {
+    match origin {
+        Origin::BuiltIn(name) => {
+            h.write_u8(0);
+            h.write(name.as_bytes());
+        }
+        Origin::File(path) => {
+            h.write_u8(1);
+            h.write(path.as_os_str().as_encoded_bytes());
+        }
+    }
+}
+
+/// The key for decks loaded from `sources`.
+pub fn key(sources: &[DeckSource]) -> u64 {
+    let mut h = key_hasher();
     for s in sources {
-        match &s.origin {
-            Origin::BuiltIn(name) => {
-                h.write_u8(0);
-                h.write(name.as_bytes());
-            }
-            Origin::File(path) => {
-                h.write_u8(1);
-                h.write(path.as_os_str().as_encoded_bytes());
-            }
+        hash_origin(&mut h, &s.origin);
+        for chunk in s.bytes.chunks(CHUNK) {
+            h.write(chunk);
         }
         h.write_usize(s.bytes.len());
-        h.write(&s.bytes);
     }
     h.finish()
+}
+
+/// [`key`] of `builtin` and then the deck files at `files`, reading each file a chunk at a
+/// time into one small buffer; `None` if a file cannot be read whole or is over the size
+/// limit (the full load then says why).
+pub fn key_of_files(builtin: &[DeckSource], files: &[PathBuf]) -> Option<u64> {
+    use std::io::Read as _;
+    let mut h = key_hasher();
+    for s in builtin {
+        hash_origin(&mut h, &s.origin);
+        for chunk in s.bytes.chunks(CHUNK) {
+            h.write(chunk);
+        }
+        h.write_usize(s.bytes.len());
+    }
+    let mut buf = vec![0u8; CHUNK];
+    for path in files {
+        hash_origin(&mut h, &Origin::File(path.clone()));
+        let mut f = std::fs::File::open(path).ok()?;
+        let mut total = 0usize;
+        loop {
+            // A full chunk unless the file ends: the chunks are those of the file in memory.
+            let mut filled = 0;
+            while filled < CHUNK {
+                match f.read(&mut buf[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => return None,
+                }
+            }
+            if filled > 0 {
+                h.write(&buf[..filled]);
+            }
+            total += filled;
+            if total > crate::deck::MAX_DECK_BYTES {
+                return None;
+            }
+            if filled < CHUNK {
+                break;
+            }
+        }
+        h.write_usize(total);
+    }
+    Some(h.finish())
 }
 
 /// The card texts go into one blob, each a length here; decoded, the cards point into the
@@ -436,6 +496,35 @@ confused_with = ["cardiomyopathy"]
         let changed = sources(&MINE.replace("heart\"", "heart!\""));
         assert_ne!(super::key(&changed), key);
         assert!(load(&path, super::key(&changed)).is_none());
+    }
+
+    #[test]
+    fn files_hashed_as_they_are_read_give_the_key_of_their_bytes_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let builtin = crate::deck::builtin_sources();
+        let mut files = Vec::new();
+        let mut sources = builtin.clone();
+        // Empty, short, exactly one chunk, and several chunks with a short last one.
+        for (i, len) in [0, 100, CHUNK, 2 * CHUNK + 17].into_iter().enumerate() {
+            let path = dir.path().join(format!("d{i}.toml"));
+            let bytes: Vec<u8> = (0..len).map(|b| u8::try_from(b % 251).unwrap()).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            sources.push(DeckSource {
+                origin: Origin::File(path.clone()),
+                bytes: bytes.into(),
+            });
+            files.push(path);
+        }
+        assert_eq!(key_of_files(&builtin, &files), Some(key(&sources)));
+        // One byte more in the last file: another key.
+        let last = files.last().unwrap();
+        let mut longer = std::fs::read(last).unwrap();
+        longer.push(b'x');
+        std::fs::write(last, &longer).unwrap();
+        assert_ne!(key_of_files(&builtin, &files), Some(key(&sources)));
+        // A file that cannot be read: no key (the full load reports it).
+        files.push(dir.path().join("missing.toml"));
+        assert_eq!(key_of_files(&builtin, &files), None);
     }
 
     #[test]

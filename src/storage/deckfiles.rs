@@ -98,29 +98,41 @@ pub fn stamp(paths: &[PathBuf]) -> Stamp {
         .collect()
 }
 
-/// Reads the deck files at `paths` (files or folders). With `missing_ok`, a path that does
-/// not exist is simply empty (the user decks folder before the first deck is written).
-pub fn read_paths(paths: &[PathBuf], missing_ok: bool) -> ReadDecks {
-    let mut out = ReadDecks::default();
+/// The deck files at `paths` (files or folders), each once, in the order they are read;
+/// and a diagnostic for each path that could not be listed. With `missing_ok`, a path that
+/// does not exist is simply empty (the user decks folder before the first deck is written).
+pub fn list_paths(paths: &[PathBuf], missing_ok: bool) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut listed: Vec<PathBuf> = Vec::new();
+    let mut unreadable = Vec::new();
     for path in paths {
         let mut files = Vec::new();
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => toml_files(path, &mut files, &mut out.unreadable, 0),
+            Ok(meta) if meta.is_dir() => toml_files(path, &mut files, &mut unreadable, 0),
             Ok(_) => files.push(path.clone()),
             Err(err) if err.kind() == io::ErrorKind::NotFound && missing_ok => {}
             Err(err) => {
-                out.unreadable.push(io_diag(path, "read", &err));
+                unreadable.push(io_diag(path, "read", &err));
                 continue;
             }
         }
         for file in files {
-            if out
-                .sources
-                .iter()
-                .any(|s| matches!(&s.origin, Origin::File(p) if same_file(p, &file)))
-            {
-                continue;
+            if !listed.iter().any(|p| same_file(p, &file)) {
+                listed.push(file);
             }
+        }
+    }
+    (listed, unreadable)
+}
+
+/// Reads the deck files at `paths` (files or folders), as [`list_paths`] lists them.
+pub fn read_paths(paths: &[PathBuf], missing_ok: bool) -> ReadDecks {
+    let (files, unreadable) = list_paths(paths, missing_ok);
+    let mut out = ReadDecks {
+        unreadable,
+        ..ReadDecks::default()
+    };
+    {
+        for file in files {
             match read_bounded(&file) {
                 Ok(Ok(bytes)) => out.sources.push(DeckSource {
                     origin: Origin::File(file),

@@ -50,6 +50,27 @@ impl DeckSet {
     }
 
     pub fn load(data_dir: &DataDir, extra: &[PathBuf]) -> DeckSet {
+        let cache = data_dir.cache_dir().join("decks.bin");
+        // Unchanged deck files (every byte) come from the cache instead of the parser. The
+        // files are hashed as they are read, not held: they are read whole only to be parsed.
+        let (user, user_unlisted) = deckfiles::list_paths(&[data_dir.decks_dir()], true);
+        let (extra_files, extra_unlisted) = deckfiles::list_paths(extra, false);
+        if user_unlisted.is_empty() && extra_unlisted.is_empty() {
+            let mut files = user;
+            for f in extra_files {
+                if !files.iter().any(|u| deckfiles::same_file(u, &f)) {
+                    files.push(f);
+                }
+            }
+            if let Some(key) = deckcache::key_of_files(&deck::builtin_sources(), &files)
+                && let Some(loaded) = deckcache::load(&cache, key)
+            {
+                return DeckSet {
+                    loaded,
+                    unreadable: Vec::new(),
+                };
+            }
+        }
         let mut sources = deck::builtin_sources();
         let user = deckfiles::read_paths(&[data_dir.decks_dir()], true);
         let extra = deckfiles::read_paths(extra, false);
@@ -68,8 +89,6 @@ impl DeckSet {
             rejected.extend(read.rejected);
             unreadable.extend(read.unreadable);
         }
-        // Unchanged deck files (every byte) come from the cache instead of the parser.
-        let cache = data_dir.cache_dir().join("decks.bin");
         let key = deckcache::key(&sources);
         let mut loaded = match deckcache::load(&cache, key) {
             Some(cached) => cached,
