@@ -51,3 +51,55 @@ proptest! {
         }
     }
 }
+
+/// A large deck (lexed in pieces on two threads): problems anywhere in it, and a duplicate
+/// id far from the first use, are reported at their lines, in line order, and the cards
+/// load in file order.
+#[test]
+fn a_large_decks_problems_are_reported_at_their_lines_in_order() {
+    let n = 6000;
+    let mut text = String::from("[deck]\nid = \"big\"\nname = \"Big\"\n\n");
+    let mut line_of = vec![0; n];
+    let mut lines = text.matches('\n').count();
+    for (i, line) in line_of.iter_mut().enumerate() {
+        *line = lines + 1;
+        let id = match i {
+            4000 => "id = \"c10\"\n".to_owned(),
+            4500 => String::new(),
+            _ => format!("id = \"c{i}\"\n"),
+        };
+        let extra = match i {
+            2600 => "colour = \"red\"\n",
+            5999 => "kind = \"prefx\"\n",
+            _ => "",
+        };
+        let card = format!("[[card]]\n{id}front = \"front {i}\"\nback = \"back {i}\"\n{extra}\n");
+        lines += card.matches('\n').count();
+        text.push_str(&card);
+    }
+    let loaded = load(text.into_bytes());
+    let found: Vec<(usize, String)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.line.unwrap(), d.message.clone()))
+        .collect();
+    let at = |i: usize, field_line: usize| line_of[i] + field_line;
+    assert_eq!(found.len(), 4, "{found:#?}");
+    assert_eq!(found[0].0, at(2600, 4));
+    assert!(found[0].1.contains("unknown field `colour`"), "{found:?}");
+    assert_eq!(found[1].0, at(4000, 1));
+    assert!(found[1].1.contains("duplicate card id `c10`"), "{found:?}");
+    assert_eq!(found[2].0, line_of[4500]);
+    assert!(found[2].1.contains("using `front-4500`"), "{found:?}");
+    assert_eq!(found[3].0, at(5999, 4));
+    assert!(found[3].1.contains("unknown kind"), "{found:?}");
+    let cards = &loaded.decks[0].cards;
+    // The duplicate, the unknown field and the unknown kind each drop their card.
+    assert_eq!(cards.len(), n - 3);
+    let ids: Vec<&str> = cards.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids[..3], ["c0", "c1", "c2"]);
+    assert!(ids.contains(&"front-4500"));
+    assert!(!ids.contains(&"c2600"));
+    let lines: Vec<usize> = cards.iter().map(|c| c.line).collect();
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "cards in file order");
+}
