@@ -21,7 +21,7 @@ use crate::deck::{
 };
 
 /// Bump when the encoding or the meaning of a deck changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"MDTMDECK";
 
 /// Bytes are hashed this many at a time, so that a file can be hashed as it is read (a
@@ -152,8 +152,8 @@ struct Decoder<'a> {
     pool: Vec<Text>,
 }
 
-/// Which list of which card (deck, card, field) holds which range of the pool.
-type Pending = (usize, usize, u8, Range<usize>);
+/// Which list of which card (deck, card, field) holds which range (start, end) of the pool.
+type Pending = (u32, u32, u8, u32, u32);
 
 impl Decoder<'_> {
     fn len(&mut self) -> Option<usize> {
@@ -214,6 +214,16 @@ fn encode(key: u64, decks: &[Deck]) -> Vec<u8> {
         w: Writer(Vec::with_capacity(1 << 20)),
         blob: String::with_capacity(1 << 20),
     };
+    // How many list entries and non-empty lists there are: the decoder allocates them once.
+    let (mut entries, mut nonempty) = (0, 0);
+    for c in decks.iter().flat_map(|d| &d.cards) {
+        for l in [&c.answers, &c.variants, &c.parts, &c.tags, &c.confused_with] {
+            entries += l.len();
+            nonempty += usize::from(!l.is_empty());
+        }
+    }
+    e.len(entries);
+    e.len(nonempty);
     e.len(decks.len());
     for d in decks {
         e.text(&d.id);
@@ -299,7 +309,11 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
         at: 0,
         pool: Vec::new(),
     };
-    let mut pending: Vec<Pending> = Vec::new();
+    // Never trust a count for an allocation: each entry takes at least a byte.
+    let entries = d.len()?.min(rest.len());
+    let nonempty = d.len()?.min(rest.len());
+    d.pool.reserve_exact(entries);
+    let mut pending: Vec<Pending> = Vec::with_capacity(nonempty);
     let n = d.len()?;
     let mut decks = Vec::new();
     for _ in 0..n {
@@ -333,7 +347,14 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
             let mut list = |d: &mut Decoder<'_>, field: u8| -> Option<()> {
                 let range = d.list()?;
                 if !range.is_empty() {
-                    pending.push((decks.len(), c, field, range));
+                    let at = |n: usize| u32::try_from(n).ok();
+                    pending.push((
+                        at(decks.len())?,
+                        at(c)?,
+                        field,
+                        at(range.start)?,
+                        at(range.end)?,
+                    ));
                 }
                 Some(())
             };
@@ -381,9 +402,9 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
         return None;
     }
     let pool = Arc::new(d.pool);
-    for (deck, card, field, range) in pending {
-        let card = decks.get_mut(deck)?.cards.get_mut(card)?;
-        let list = List::of(&pool, range)?;
+    for (deck, card, field, start, end) in pending {
+        let card = decks.get_mut(deck as usize)?.cards.get_mut(card as usize)?;
+        let list = List::of(&pool, start as usize..end as usize)?;
         match field {
             0 => card.answers = list,
             1 => card.variants = list,
