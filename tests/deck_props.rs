@@ -52,11 +52,9 @@ proptest! {
     }
 }
 
-/// A large deck (lexed in pieces on two threads): problems anywhere in it, and a duplicate
-/// id far from the first use, are reported at their lines, in line order, and the cards
-/// load in file order.
-#[test]
-fn a_large_decks_problems_are_reported_at_their_lines_in_order() {
+/// A large deck of the common shape, with problems here and there; card `noted` has a note
+/// written as `note`. Also the line of each card.
+fn large_deck(noted: usize, note: &str) -> (String, Vec<usize>) {
     let n = 6000;
     let mut text = String::from("[deck]\nid = \"big\"\nname = \"Big\"\n\n");
     let mut line_of = vec![0; n];
@@ -69,14 +67,27 @@ fn a_large_decks_problems_are_reported_at_their_lines_in_order() {
             _ => format!("id = \"c{i}\"\n"),
         };
         let extra = match i {
-            2600 => "colour = \"red\"\n",
-            5999 => "kind = \"prefx\"\n",
-            _ => "",
+            2600 => "colour = \"red\"\n".to_owned(),
+            i if i == noted => format!("note = {note}\n"),
+            5999 => "kind = \"prefx\"\n".to_owned(),
+            _ => String::new(),
         };
-        let card = format!("[[card]]\n{id}front = \"front {i}\"\nback = \"back {i}\"\n{extra}\n");
+        let example = "an example long enough that the file is over a mebibyte, in many pieces: \
+                       the words of a term, its parts, what it means and where it is used";
+        let card = format!(
+            "[[card]]\n{id}front = \"front {i}\"\nback = \"back {i}\"\n{extra}example = \"{example} {i}\"\n\n"
+        );
         lines += card.matches('\n').count();
         text.push_str(&card);
     }
+    assert!(text.len() > 1 << 20, "{} bytes", text.len());
+    (text, line_of)
+}
+
+#[test]
+fn a_large_decks_problems_are_reported_at_their_lines_in_order() {
+    let (text, line_of) = large_deck(4200, "\"a note\"");
+    let n = line_of.len();
     let loaded = load(text.into_bytes());
     let found: Vec<(usize, String)> = loaded
         .diagnostics
@@ -102,4 +113,46 @@ fn a_large_decks_problems_are_reported_at_their_lines_in_order() {
     assert!(!ids.contains(&"c2600"));
     let lines: Vec<usize> = cards.iter().map(|c| c.line).collect();
     assert!(lines.windows(2).all(|w| w[0] < w[1]), "cards in file order");
+}
+
+/// A split that falls inside a multi-line string (one that holds `[[card]]` lines, longer
+/// than a piece): the pieces read before it are dropped and the file is read whole, to the
+/// cards and problems of the same deck with that string on one line.
+#[test]
+fn a_large_deck_read_whole_after_all_loads_as_read_a_piece_at_a_time() {
+    // The file is split at the first `[[card]]` line after every 128 KiB: the noted card is
+    // the one that starts just before the first split.
+    let (text, _) = large_deck(usize::MAX, "");
+    let noted = text
+        .match_indices("[[card]]")
+        .take_while(|(at, _)| *at < (128 << 10) - 200)
+        .count()
+        - 1;
+    let lines = "x\n[[card]]\n".repeat(1_400);
+    let (plain, _) = large_deck(noted, &format!("\"{}\"", lines.replace('\n', "\\n")));
+    let (multi, _) = large_deck(noted, &format!("\"\"\"{lines}\"\"\""));
+    let (a, b) = (load(plain.into_bytes()), load(multi.into_bytes()));
+    let problems = |l: &deck::LoadedDecks| -> Vec<String> {
+        l.diagnostics.iter().map(|d| d.message.clone()).collect()
+    };
+    assert_eq!(problems(&a), problems(&b));
+    assert_eq!(problems(&a).len(), 4, "{:#?}", problems(&a));
+    let cards = |l: &deck::LoadedDecks| -> Vec<deck::Card> {
+        let mut cards = l.decks[0].cards.clone();
+        for c in &mut cards {
+            c.line = 0;
+        }
+        cards
+    };
+    assert_eq!(cards(&a), cards(&b));
+    assert_eq!(cards(&a).len(), 5997);
+    let id = format!("c{noted}");
+    let note = |l: &deck::LoadedDecks| {
+        let card = l.decks[0].cards.iter().find(|c| c.id == id.as_str());
+        card.and_then(|c| c.note.clone())
+    };
+    assert!(
+        note(&b).is_some_and(|n| n == lines.as_str()),
+        "the note of {id}"
+    );
 }

@@ -19,18 +19,18 @@ use toml::de::DeTable;
 use super::tree::{Item, Key, Table, Val};
 
 /// Files larger than this are parsed in pieces on two threads.
-const SPLIT_BYTES: usize = 1 << 20;
+pub(super) const SPLIT_BYTES: usize = 1 << 20;
 
 /// About how much text one piece holds. Its tokens (`toml_parser` lexes a whole piece into a
 /// vector, some 24 bytes a token) then take a few megabytes at a time and reuse the same
 /// memory, instead of 50 MB of freshly faulted pages for a 5 MB file in one piece.
 const PIECE_BYTES: usize = 128 << 10;
 
-/// Parses `text` if it has the common shape and no error; `None` otherwise.
-pub fn parse(text: &str) -> Option<Table<'_>> {
-    // Split a large file at `[[card]]` lines. A split is sound only if it falls at top level,
-    // not inside a multi-line string or an array: then the piece before it ends in an
-    // unclosed string or array and fails, and the whole file falls back.
+/// The pieces of `text`, each with where it starts: a large file split at `[[card]]` lines.
+/// A split is sound only if it falls at top level, not inside a multi-line string or an
+/// array: then the piece before it ends in an unclosed string or array and fails, and the
+/// whole file falls back.
+fn pieces(text: &str) -> Option<Vec<(usize, &str)>> {
     let mut starts = vec![0];
     if text.len() > SPLIT_BYTES {
         let mut at = 0;
@@ -41,11 +41,46 @@ pub fn parse(text: &str) -> Option<Table<'_>> {
             starts.push(at);
         }
     }
-    let pieces: Vec<(usize, &str)> = starts
+    starts
         .iter()
         .zip(starts.iter().skip(1).chain([&text.len()]))
         .map(|(&from, &to)| text.get(from..to).map(|piece| (from, piece)))
-        .collect::<Option<_>>()?;
+        .collect()
+}
+
+/// Hands `walk` the pieces of `text` in order as another thread parses them, one or two
+/// ahead, so that only those few pieces' trees exist at a time. `None` (after some pieces
+/// may have been handed over) if a piece is outside the common shape or a second piece holds
+/// the deck table: the caller then reads the file whole.
+pub(super) fn stream<'i>(text: &'i str, mut walk: impl FnMut(Part<'i>)) -> Option<()> {
+    let pieces = pieces(text)?;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Part<'i>>>(2);
+        scope.spawn(move || {
+            let mut deck = false;
+            for &(offset, piece) in &pieces {
+                let part = parse_part(piece, offset).filter(|p| {
+                    let twice = deck && p.deck.is_some();
+                    deck |= p.deck.is_some();
+                    !twice
+                });
+                let failed = part.is_none();
+                // The walker has stopped listening, or this piece failed: done.
+                if tx.send(part).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        for part in rx {
+            walk(part?);
+        }
+        Some(())
+    })
+}
+
+/// Parses `text` if it has the common shape and no error; `None` otherwise.
+pub fn parse(text: &str) -> Option<Table<'_>> {
+    let pieces = pieces(text)?;
     let (mut first, second) = if pieces.len() > 1 {
         let (a, b) = pieces.split_at(pieces.len() / 2);
         let (first, second) = std::thread::scope(|scope| {

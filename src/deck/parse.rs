@@ -5,8 +5,6 @@
 //! wants every problem in one run.
 
 use foldhash::HashMap;
-use foldhash::fast::RandomState;
-use std::borrow::Cow;
 use std::ops::Range;
 
 use toml::de::DeTable;
@@ -132,6 +130,37 @@ pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backin
         return out;
     }
 
+    // A large file of the common shape is scanned a piece at a time on another thread while
+    // this one walks the cards of the pieces before: its whole tree (some 25 MB for 50 000
+    // cards) never exists at once. Anything else, or a piece outside the shape, is read whole.
+    if src.text.len() > super::fast::SPLIT_BYTES {
+        let mut walked = Walked::default();
+        let mut deck = None;
+        let mut count = 0;
+        let streamed = super::fast::stream(src.text, |mut part| {
+            if let Some((_, item)) = part.deck.take() {
+                deck = Some(item);
+            }
+            count += part.cards.len();
+            if count <= MAX_CARDS_PER_DECK {
+                for card in &part.cards {
+                    if let Val::Table(t) = &card.val {
+                        p.walk_card(&mut walked, t, card.span.clone(), true);
+                    }
+                }
+            }
+        });
+        if streamed.is_some() && count <= MAX_CARDS_PER_DECK {
+            let header = deck.as_ref().and_then(|item| match &item.val {
+                Val::Table(t) => Some((t, item.span.clone())),
+                _ => None,
+            });
+            return p.finish(header, true, walked, origin);
+        }
+        p.diags.clear();
+        p.errors = 0;
+    }
+
     let (root, errors) = if let Some(root) = super::fast::parse(src.text) {
         (root, Vec::new())
     } else {
@@ -186,18 +215,6 @@ pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backin
             }
         }
     }
-
-    let deck_header = if let Some((table, span)) = header {
-        p.deck_header(table, span, syntax_ok)
-    } else {
-        if syntax_ok {
-            p.diags.push(
-                Diagnostic::file(src.path, Severity::Error, "missing `[deck]` table")
-                    .with_help("start the file with `[deck]`, `id = \"...\"` and `name = \"...\"`"),
-            );
-        }
-        None
-    };
     if cards.len() > MAX_CARDS_PER_DECK {
         p.diags.push(
             Diagnostic::file(
@@ -212,98 +229,25 @@ pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backin
         );
         cards.truncate(0);
     }
-
-    let mut parsed_cards: Vec<(Card, bool, Range<usize>)> = Vec::with_capacity(cards.len());
-    let mut refs = Vec::new();
-    // Explicit ids borrow the tree's text; derived ones are made below.
-    let mut seen: HashMap<Cow<'_, str>, usize> =
-        HashMap::with_capacity_and_hasher(cards.len(), RandomState::default());
-    let mut underived = Vec::new();
+    let mut walked = Walked {
+        cards: Vec::with_capacity(cards.len()),
+        ..Walked::default()
+    };
     for (table, span) in cards {
-        let (card, explicit_id, id_span, card_refs, valid) = p.card(table, span.clone(), syntax_ok);
-        let mut valid = valid;
-        if explicit_id && !card.id.is_empty() {
-            if let Some(&first_line) = seen.get(card.id.as_str()) {
-                p.error(
-                    id_span,
-                    format!(
-                        "duplicate card id `{}`; it is already used on line {first_line}",
-                        card.id
-                    ),
-                )
-                .help =
-                    Some("every card in a deck needs its own id: progress follows the id".into());
-                valid = false;
-            } else {
-                let id = table
-                    .entries
-                    .iter()
-                    .find_map(|(k, v)| match &v.val {
-                        Val::Str(s) if k.name == "id" && *s == card.id.as_str() => Some(s.as_ref()),
-                        _ => None,
-                    })
-                    .map_or_else(|| Cow::Owned(card.id.to_string()), Cow::Borrowed);
-                seen.insert(id, card.line);
-            }
-        }
-        // References are checked on every card, loaded or not, so one run shows everything.
-        refs.extend(card_refs.into_iter().map(|mut r| {
-            r.card = parsed_cards.len();
-            r
-        }));
-        if valid {
-            parsed_cards.push((card, explicit_id, span));
-        } else if !explicit_id && !card.front.is_empty() {
-            underived.push((card, explicit_id, span));
-        }
+        p.walk_card(&mut walked, table, span, syntax_ok);
     }
+    p.finish(header, syntax_ok, walked, origin)
+}
 
-    // Cards without an id get one from their front, unique among the explicit ones.
-    for (card, explicit, span) in parsed_cards.iter_mut().chain(underived.iter_mut()) {
-        if *explicit {
-            continue;
-        }
-        let base = match derive_id(&card.front) {
-            id if id.is_empty() => format!("card-{}", card.line),
-            id => id,
-        };
-        let mut id = base.clone();
-        let mut n = 2;
-        while seen.contains_key(id.as_str()) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        seen.insert(Cow::Owned(id.clone()), card.line);
-        p.diags.push(
-            src.diag(
-                span.clone(),
-                Severity::Warning,
-                format!("card has no `id`; using `{id}`, derived from its front"),
-            )
-            .with_help(format!(
-                "add `id = \"{id}\"`: progress follows the id, so without one, editing the front loses it"
-            )),
-        );
-        card.id = id.into();
-    }
-
-    out.diagnostics = p.diags;
-    out.refs = refs;
-    if let Some((id, id_span, name, description, reverse, answer)) = deck_header {
-        out.id_span = id_span;
-        if syntax_ok {
-            out.deck = Some(Deck {
-                id,
-                name,
-                description,
-                reverse,
-                answer,
-                cards: parsed_cards.into_iter().map(|(c, _, _)| c).collect(),
-                origin,
-            });
-        }
-    }
-    out
+/// What the walk of the card tables keeps: the loadable cards (whether each id was explicit,
+/// and the card's span), the references to check, the ids seen, and the cards without an
+/// id that did not load (still given an id, so that `check` can say which).
+#[derive(Default)]
+struct Walked {
+    cards: Vec<(Card, bool, Range<usize>)>,
+    refs: Vec<Reference>,
+    seen: HashMap<Text, usize>,
+    underived: Vec<(Card, bool, Range<usize>)>,
 }
 
 type DeckHeader = (String, Range<usize>, String, String, bool, AnswerMode);
@@ -577,6 +521,128 @@ impl Parser<'_, '_> {
         );
         let ((id, id_span), name) = (id?, name?);
         ok.then_some((id, id_span, name, description, reverse, answer))
+    }
+
+    /// One card table: parsed, its id checked against the ones before it.
+    fn walk_card(
+        &mut self,
+        w: &mut Walked,
+        table: &Table<'_>,
+        span: Range<usize>,
+        syntax_ok: bool,
+    ) {
+        let (card, explicit_id, id_span, card_refs, valid) =
+            self.card(table, span.clone(), syntax_ok);
+        let mut valid = valid;
+        if explicit_id && !card.id.is_empty() {
+            if let Some(&first_line) = w.seen.get(card.id.as_str()) {
+                self.error(
+                    id_span,
+                    format!(
+                        "duplicate card id `{}`; it is already used on line {first_line}",
+                        card.id
+                    ),
+                )
+                .help =
+                    Some("every card in a deck needs its own id: progress follows the id".into());
+                valid = false;
+            } else {
+                w.seen.insert(card.id.clone(), card.line);
+            }
+        }
+        // References are checked on every card, loaded or not, so one run shows everything.
+        let at = w.cards.len();
+        w.refs.extend(card_refs.into_iter().map(|mut r| {
+            r.card = at;
+            r
+        }));
+        if valid {
+            w.cards.push((card, explicit_id, span));
+        } else if !explicit_id && !card.front.is_empty() {
+            w.underived.push((card, explicit_id, span));
+        }
+    }
+
+    /// The deck from its header and walked cards: ids derived for cards without one, and
+    /// every diagnostic.
+    fn finish(
+        mut self,
+        header: Option<(&Table<'_>, Range<usize>)>,
+        syntax_ok: bool,
+        walked: Walked,
+        origin: Origin,
+    ) -> ParsedDeck {
+        let src = self.src;
+        let deck_header = if let Some((table, span)) = header {
+            self.deck_header(table, span, syntax_ok)
+        } else {
+            if syntax_ok {
+                self.diags.push(
+                    Diagnostic::file(src.path, Severity::Error, "missing `[deck]` table")
+                        .with_help(
+                            "start the file with `[deck]`, `id = \"...\"` and `name = \"...\"`",
+                        ),
+                );
+            }
+            None
+        };
+        let Walked {
+            cards: mut parsed_cards,
+            refs,
+            mut seen,
+            mut underived,
+        } = walked;
+        // Cards without an id get one from their front, unique among the explicit ones.
+        for (card, explicit, span) in parsed_cards.iter_mut().chain(underived.iter_mut()) {
+            if *explicit {
+                continue;
+            }
+            let base = match derive_id(&card.front) {
+                id if id.is_empty() => format!("card-{}", card.line),
+                id => id,
+            };
+            let mut id = base.clone();
+            let mut n = 2;
+            while seen.contains_key(id.as_str()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            let id = Text::from(id);
+            seen.insert(id.clone(), card.line);
+            self.diags.push(
+                src.diag(
+                    span.clone(),
+                    Severity::Warning,
+                    format!("card has no `id`; using `{id}`, derived from its front"),
+                )
+                .with_help(format!(
+                    "add `id = \"{id}\"`: progress follows the id, so without one, editing the front loses it"
+                )),
+            );
+            card.id = id;
+        }
+
+        let mut out = ParsedDeck {
+            deck: None,
+            diagnostics: self.diags,
+            refs,
+            id_span: 0..0,
+        };
+        if let Some((id, id_span, name, description, reverse, answer)) = deck_header {
+            out.id_span = id_span;
+            if syntax_ok {
+                out.deck = Some(Deck {
+                    id,
+                    name,
+                    description,
+                    reverse,
+                    answer,
+                    cards: parsed_cards.into_iter().map(|(c, _, _)| c).collect(),
+                    origin,
+                });
+            }
+        }
+        out
     }
 
     fn card(&mut self, table: &Table<'_>, span: Range<usize>, syntax_ok: bool) -> CardParse {
