@@ -173,6 +173,19 @@ pub struct Deck {
     pub origin: Origin,
 }
 
+impl Card {
+    /// Its five lists, to fill or attach.
+    pub(crate) fn lists_mut(&mut self) -> [&mut List; 5] {
+        [
+            &mut self.answers,
+            &mut self.variants,
+            &mut self.parts,
+            &mut self.tags,
+            &mut self.confused_with,
+        ]
+    }
+}
+
 impl Deck {
     pub fn card_key(&self, card: &Card) -> CardKey {
         CardKey::new(&self.id, &card.id)

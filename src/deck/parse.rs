@@ -11,7 +11,7 @@ use toml::de::DeTable;
 
 use super::diag::{Diagnostic, Severity, SourceText};
 use super::tree::{Item, Key, Table, Val};
-use super::{AnswerMode, Card, Caution, Deck, Kind, Origin, Text, derive_id, is_valid_id};
+use super::{AnswerMode, Card, Caution, Deck, Kind, List, Origin, Text, derive_id, is_valid_id};
 use crate::text;
 
 /// A deck file larger than this is refused before parsing (the 50 000-card benchmark deck
@@ -107,6 +107,7 @@ pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backin
         diags: Vec::new(),
         errors: 0,
         backing,
+        pool: Vec::new(),
     };
     let mut out = ParsedDeck {
         deck: None,
@@ -159,6 +160,7 @@ pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backin
         }
         p.diags.clear();
         p.errors = 0;
+        p.pool.clear();
     }
 
     let (root, errors) = if let Some(root) = super::fast::parse(src.text) {
@@ -260,6 +262,8 @@ struct Parser<'s, 'a> {
     diags: Vec<Diagnostic>,
     errors: usize,
     backing: Backing,
+    /// The entries of every card's lists, in order (see `List::pending`).
+    pool: Vec<Text>,
 }
 
 impl Parser<'_, '_> {
@@ -592,6 +596,13 @@ impl Parser<'_, '_> {
             mut seen,
             mut underived,
         } = walked;
+        let pool = std::sync::Arc::new(std::mem::take(&mut self.pool));
+        for (card, _, _) in parsed_cards.iter_mut().chain(underived.iter_mut()) {
+            for list in card.lists_mut() {
+                // Every pending range is in the pool: it was filled for them.
+                let _ = list.attach(&pool);
+            }
+        }
         // Cards without an id get one from their front, unique among the explicit ones.
         for (card, explicit, span) in parsed_cards.iter_mut().chain(underived.iter_mut()) {
             if *explicit {
@@ -732,7 +743,11 @@ impl Parser<'_, '_> {
                             span: span.clone(),
                         }));
                     }
-                    let list = list.into_iter().map(|(s, _)| s).collect();
+                    // Into the deck's one vector of list entries, given to the lists at
+                    // the end (one allocation a deck, not two a list).
+                    let start = self.pool.len();
+                    self.pool.extend(list.into_iter().map(|(s, _)| s));
+                    let list = List::pending(start..self.pool.len()).unwrap_or_default();
                     match field {
                         "answers" => card.answers = list,
                         "variants" => card.variants = list,

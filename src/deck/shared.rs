@@ -243,6 +243,35 @@ impl List {
         })
     }
 
+    /// A list of `range` of a pool that is still being filled: it reads as empty until
+    /// [`List::attach`] gives it the pool, but its length is the range's. For loaders that
+    /// put the lists of many cards into one vector as they go.
+    pub(crate) fn pending(range: Range<usize>) -> Option<List> {
+        Some(List {
+            buf: None,
+            start: u32::try_from(range.start).ok()?,
+            end: u32::try_from(range.end).ok()?,
+        })
+    }
+
+    /// A pending list's pool, now filled; `None` if its range is not in it.
+    pub(crate) fn attach(&mut self, pool: &Arc<Vec<Text>>) -> Option<()> {
+        if self.buf.is_none() && self.start < self.end {
+            pool.get(self.start as usize..self.end as usize)?;
+            self.buf = Some(Arc::clone(pool));
+        }
+        Some(())
+    }
+
+    /// Its length (a pending list's too).
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
     pub fn as_slice(&self) -> &[Text] {
         self.buf
             .as_ref()
@@ -346,5 +375,11 @@ mod tests {
         assert!(List::of(&pool, 1..1).unwrap().is_empty());
         assert_eq!(ab, List::from(vec![Text::from("a"), Text::from("b")]));
         assert_eq!(std::mem::size_of::<List>(), 16);
+        // Pending: its length before its pool is filled, its entries after.
+        let mut later = List::pending(1..3).unwrap();
+        assert_eq!((later.len(), later.as_slice().len()), (2, 0));
+        assert!(later.attach(&Arc::new(vec![Text::from("a")])).is_none());
+        later.attach(&pool).unwrap();
+        assert_eq!(later.as_slice(), ["b", "c"]);
     }
 }

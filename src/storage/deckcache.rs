@@ -8,7 +8,6 @@
 //! any diagnostic are cached: a deck with problems is parsed again, and reported again.
 
 use std::hash::{BuildHasher as _, Hasher as _};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::atomic;
@@ -21,7 +20,7 @@ use crate::deck::{
 };
 
 /// Bump when the encoding or the meaning of a deck changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const MAGIC: &[u8; 8] = b"MDTMDECK";
 
 /// Bytes are hashed this many at a time, so that a file can be hashed as it is read (a
@@ -152,9 +151,6 @@ struct Decoder<'a> {
     pool: Vec<Text>,
 }
 
-/// Which list of which card (deck, card, field) holds which range (start, end) of the pool.
-type Pending = (u32, u32, u8, u32, u32);
-
 impl Decoder<'_> {
     fn len(&mut self) -> Option<usize> {
         let mut n = 0usize;
@@ -184,15 +180,15 @@ impl Decoder<'_> {
             _ => Err(()),
         }
     }
-    /// A list's entries into the pool; their range there.
-    fn list(&mut self) -> Option<Range<usize>> {
+    /// A list's entries into the pool; the list, pending until the pool is whole.
+    fn list(&mut self) -> Option<List> {
         let n = self.len()?;
         let start = self.pool.len();
         for _ in 0..n {
             let t = self.text()?;
             self.pool.push(t);
         }
-        Some(start..self.pool.len())
+        List::pending(start..self.pool.len())
     }
 }
 
@@ -214,16 +210,19 @@ fn encode(key: u64, decks: &[Deck]) -> Vec<u8> {
         w: Writer(Vec::with_capacity(1 << 20)),
         blob: String::with_capacity(1 << 20),
     };
-    // How many list entries and non-empty lists there are: the decoder allocates them once.
-    let (mut entries, mut nonempty) = (0, 0);
-    for c in decks.iter().flat_map(|d| &d.cards) {
-        for l in [&c.answers, &c.variants, &c.parts, &c.tags, &c.confused_with] {
-            entries += l.len();
-            nonempty += usize::from(!l.is_empty());
-        }
-    }
+    // How many list entries there are: the decoder allocates their vector once.
+    let entries = decks
+        .iter()
+        .flat_map(|d| &d.cards)
+        .map(|c| {
+            c.answers.len()
+                + c.variants.len()
+                + c.parts.len()
+                + c.tags.len()
+                + c.confused_with.len()
+        })
+        .sum();
     e.len(entries);
-    e.len(nonempty);
     e.len(decks.len());
     for d in decks {
         e.text(&d.id);
@@ -311,9 +310,7 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
     };
     // Never trust a count for an allocation: each entry takes at least a byte.
     let entries = d.len()?.min(rest.len());
-    let nonempty = d.len()?.min(rest.len());
     d.pool.reserve_exact(entries);
-    let mut pending: Vec<Pending> = Vec::with_capacity(nonempty);
     let n = d.len()?;
     let mut decks = Vec::new();
     for _ in 0..n {
@@ -339,37 +336,28 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
         };
         let count = d.len()?;
         let mut cards = Vec::with_capacity(count.min(d.r.0.len() / 8));
-        for c in 0..count {
+        for _ in 0..count {
             let id = d.text()?;
             let front = d.text()?;
             let back = d.text()?;
             let kind = *Kind::ALL.get(usize::from(d.r.u8()?))?;
-            let mut list = |d: &mut Decoder<'_>, field: u8| -> Option<()> {
-                let range = d.list()?;
-                if !range.is_empty() {
-                    let at = |n: usize| u32::try_from(n).ok();
-                    pending.push((
-                        at(decks.len())?,
-                        at(c)?,
-                        field,
-                        at(range.start)?,
-                        at(range.end)?,
-                    ));
-                }
-                Some(())
-            };
-            list(&mut d, 0)?;
-            list(&mut d, 1)?;
+            let answers = d.list()?;
+            let variants = d.list()?;
             let example = d.opt().ok()?;
-            list(&mut d, 2)?;
-            list(&mut d, 3)?;
-            list(&mut d, 4)?;
+            let parts = d.list()?;
+            let tags = d.list()?;
+            let confused_with = d.list()?;
             cards.push(Card {
                 id,
                 front,
                 back,
                 kind,
+                answers,
+                variants,
                 example,
+                parts,
+                tags,
+                confused_with,
                 note: d.opt().ok()?,
                 reverse: match d.r.u8()? {
                     0 => None,
@@ -385,7 +373,6 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
                 },
                 instead: d.opt().ok()?,
                 line: d.len()?,
-                ..Card::default()
             });
         }
         decks.push(Deck {
@@ -402,15 +389,9 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
         return None;
     }
     let pool = Arc::new(d.pool);
-    for (deck, card, field, start, end) in pending {
-        let card = decks.get_mut(deck as usize)?.cards.get_mut(card as usize)?;
-        let list = List::of(&pool, start as usize..end as usize)?;
-        match field {
-            0 => card.answers = list,
-            1 => card.variants = list,
-            2 => card.parts = list,
-            3 => card.tags = list,
-            _ => card.confused_with = list,
+    for card in decks.iter_mut().flat_map(|d| &mut d.cards) {
+        for list in card.lists_mut() {
+            list.attach(&pool)?;
         }
     }
     Some(decks)
