@@ -105,3 +105,43 @@ fn a_reloaded_deck_keeps_each_cards_progress_by_key_and_reports_its_errors() {
     let b = session.item_of("t:b").unwrap();
     assert_eq!(session.progress.states[b as usize], b_state);
 }
+
+/// A cold open leaves its caches for later (the study screen writes them once the first
+/// card is shown); written then, or at the end of the session, they make the next open warm
+/// with the same states. A read-only open writes them at once.
+#[test]
+fn a_cold_opens_caches_are_written_once_asked_or_at_the_end() {
+    let home = tempfile::tempdir().unwrap();
+    let deck = home.path().join("t.toml");
+    std::fs::write(&deck, BEFORE).unwrap();
+    let settings = Settings::resolve(&GlobalArgs {
+        data_dir: Some(home.path().to_owned()),
+        deck_paths: vec![deck.clone()],
+        color: ColorChoice::Never,
+        now: Some("2026-12-04T20:00:00Z".into()),
+    })
+    .unwrap();
+    let cache = home.path().join("cache");
+    let now = settings.now;
+    {
+        let mut session = Session::open(&settings, true).unwrap();
+        session.answer(0, Rating::Good, 2000, now).unwrap();
+    }
+    // The session's end wrote both.
+    assert!(cache.join("decks.bin").exists() && cache.join("states.bin").exists());
+    std::fs::remove_dir_all(&cache).unwrap();
+    let mut session = Session::open(&settings, true).unwrap();
+    assert!(!cache.join("decks.bin").exists() && !cache.join("states.bin").exists());
+    session.save_opened_caches();
+    assert!(cache.join("decks.bin").exists() && cache.join("states.bin").exists());
+    let replayed = session.progress.states.clone();
+    drop(session);
+    let warm = Session::open(&settings, false).unwrap();
+    assert_eq!(warm.progress.states, replayed);
+    assert_eq!(warm.progress.states[0].reps, 1);
+    drop(warm);
+    std::fs::remove_dir_all(&cache).unwrap();
+    let read_only = Session::open(&settings, false).unwrap();
+    assert!(cache.join("decks.bin").exists() && cache.join("states.bin").exists());
+    drop(read_only);
+}

@@ -422,13 +422,17 @@ pub fn load(path: &Path, key: u64) -> Option<LoadedDecks> {
 /// Writes the cache for decks loaded without a diagnostic; best effort (a cache that cannot
 /// be written is only a slower next start).
 pub fn save(path: &Path, key: u64, loaded: &LoadedDecks) {
-    if !loaded.diagnostics.is_empty() {
-        return;
+    if loaded.diagnostics.is_empty() {
+        save_decks(path, key, &loaded.decks);
     }
+}
+
+/// Writes the cache for `decks`, loaded without a diagnostic (the caller checked).
+pub fn save_decks(path: &Path, key: u64, decks: &[Deck]) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = atomic::write_cache(path, &encode(key, &loaded.decks));
+    let _ = atomic::write_cache(path, &encode(key, decks));
 }
 
 #[cfg(test)]

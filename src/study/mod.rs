@@ -20,6 +20,9 @@ pub struct DeckSet {
     pub loaded: LoadedDecks,
     /// Paths that could not be read at all.
     pub unreadable: Vec<Diagnostic>,
+    /// The decks cache to write and its key, when the decks were parsed and the writing
+    /// was left for later ([`DeckSet::load_unsaved`]).
+    unsaved: Option<(PathBuf, u64)>,
 }
 
 impl DeckSet {
@@ -50,6 +53,14 @@ impl DeckSet {
     }
 
     pub fn load(data_dir: &DataDir, extra: &[PathBuf]) -> DeckSet {
+        let mut set = DeckSet::load_unsaved(data_dir, extra);
+        set.save_cache();
+        set
+    }
+
+    /// [`DeckSet::load`], leaving the writing of the decks cache to [`DeckSet::save_cache`]
+    /// (the study screen writes it once the first card is shown).
+    pub fn load_unsaved(data_dir: &DataDir, extra: &[PathBuf]) -> DeckSet {
         let cache = data_dir.cache_dir().join("decks.bin");
         // Unchanged deck files (every byte) come from the cache instead of the parser. The
         // files are hashed as they are read, not held: they are read whole only to be parsed.
@@ -68,6 +79,7 @@ impl DeckSet {
                 return DeckSet {
                     loaded,
                     unreadable: Vec::new(),
+                    unsaved: None,
                 };
             }
         }
@@ -90,16 +102,25 @@ impl DeckSet {
             unreadable.extend(read.unreadable);
         }
         let key = deckcache::key(&sources);
-        let mut loaded = match deckcache::load(&cache, key) {
-            Some(cached) => cached,
-            None => {
-                let loaded = deck::load(&sources);
-                deckcache::save(&cache, key, &loaded);
-                loaded
-            }
+        let (mut loaded, unsaved) = match deckcache::load(&cache, key) {
+            Some(cached) => (cached, None),
+            None => (deck::load(&sources), Some((cache, key))),
         };
+        // Only a load without any problem is cached; the rejected files are added after.
+        let unsaved = unsaved.filter(|_| loaded.diagnostics.is_empty());
         loaded.diagnostics.extend(rejected);
-        DeckSet { loaded, unreadable }
+        DeckSet {
+            loaded,
+            unreadable,
+            unsaved,
+        }
+    }
+
+    /// Writes the decks cache if the decks were parsed and it is not written yet.
+    pub fn save_cache(&mut self) {
+        if let Some((path, key)) = self.unsaved.take() {
+            deckcache::save_decks(&path, key, &self.loaded.decks);
+        }
     }
 }
 

@@ -203,23 +203,14 @@ pub struct LoadReport {
     /// The logs and their sizes the states are a replay of.
     pub files: Vec<(std::path::PathBuf, u64)>,
     pub from_cache: bool,
+    /// The states were replayed and the cache is not written yet (see
+    /// [`load_library_and_progress_unsaved`]).
+    pub states_unsaved: bool,
 }
 
 /// The cache file.
 pub fn cache_path(dir: &crate::storage::DataDir) -> std::path::PathBuf {
     dir.cache_dir().join("states.bin")
-}
-
-/// The progress from the cache when it is valid for the logs as they are, else from a full
-/// replay (which then becomes the cache, unless the logs are damaged: damage is reported on
-/// every start until it is dealt with).
-pub fn load_progress(
-    library: &Library,
-    dir: &crate::storage::DataDir,
-    cfg: &SchedulerConfig,
-) -> std::io::Result<(Progress, LoadReport)> {
-    let cached = cached_states(dir, cfg)?;
-    progress_from(library, dir, cfg, cached)
 }
 
 /// The logs as they are, and the cached states if the cache is valid for them.
@@ -254,9 +245,22 @@ pub fn load_library_and_progress(
     extra: &[std::path::PathBuf],
     cfg: &SchedulerConfig,
 ) -> std::io::Result<(Library, Progress, LoadReport)> {
+    let (mut library, progress, mut report) = load_library_and_progress_unsaved(dir, extra, cfg)?;
+    save_loaded_caches(&mut library, &progress, &mut report, dir, cfg);
+    Ok((library, progress, report))
+}
+
+/// [`load_library_and_progress`], leaving the writing of the caches a cold start makes to
+/// [`save_loaded_caches`] (the study screen writes them once the first card is shown: ~10 ms
+/// for 50 000 cards).
+pub fn load_library_and_progress_unsaved(
+    dir: &crate::storage::DataDir,
+    extra: &[std::path::PathBuf],
+    cfg: &SchedulerConfig,
+) -> std::io::Result<(Library, Progress, LoadReport)> {
     let (library, cached) = std::thread::scope(|scope| {
         let cached = scope.spawn(|| cached_states(dir, cfg));
-        let library = Library::new(DeckSet::load(dir, extra));
+        let library = Library::new(DeckSet::load_unsaved(dir, extra));
         let cached = cached
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the cache reader panicked")));
@@ -292,15 +296,15 @@ fn progress_from(
     }
     let loaded = reader::load(&reviews, library.items.iter().map(|i| i.key.as_str()))?;
     let progress = Progress::from_answers(library, &loaded.cards, &loaded.runs(), cfg);
-    let report = LoadReport {
+    let mut report = LoadReport {
         damage: loaded.damage,
         torn: loaded.torn,
         files: loaded.files,
         from_cache: false,
+        states_unsaved: false,
     };
-    if report.damage.is_empty() && report.torn.is_empty() {
-        save_cache(library, &progress, dir, cfg, &report.files);
-    }
+    // Damage is reported on every start until it is dealt with: no cache then.
+    report.states_unsaved = report.damage.is_empty() && report.torn.is_empty();
     Ok((progress, report))
 }
 
@@ -343,6 +347,21 @@ fn match_cached(
         .map(|(k, s)| (k.to_owned(), s.clone()))
         .collect();
     (states, unknown)
+}
+
+/// Writes the caches a load left unwritten: the decks' and the replayed states'. The states
+/// must be as loaded (before any answer).
+pub fn save_loaded_caches(
+    library: &mut Library,
+    progress: &Progress,
+    report: &mut LoadReport,
+    dir: &crate::storage::DataDir,
+    cfg: &SchedulerConfig,
+) {
+    library.decks.save_cache();
+    if std::mem::take(&mut report.states_unsaved) {
+        save_cache(library, progress, dir, cfg, &report.files);
+    }
 }
 
 /// Writes the cache for these states and logs. A cache is an optimisation: failing to write

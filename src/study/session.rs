@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::DeckSet;
-use super::progress::{Library, Progress, load_library_and_progress, save_cache, todays_queue};
+use super::progress::{
+    Library, Progress, load_library_and_progress_unsaved, save_cache, save_loaded_caches,
+    todays_queue,
+};
 use crate::scheduler::queue::Queue;
 use crate::scheduler::{CardState, Op, Outcome, Rating, SchedulerConfig, apply_op, preview};
 use crate::settings::Settings;
@@ -109,6 +112,8 @@ pub struct Session {
     /// clock that jumps back cannot reorder the log's replay.
     last_time: Option<DateTime<Utc>>,
     counter: u64,
+    /// The states were replayed at open and their cache is not written yet.
+    states_unsaved: bool,
 }
 
 impl Session {
@@ -151,8 +156,15 @@ impl Session {
             }
         }
         let cfg = settings.scheduler();
-        let (library, progress, mut loaded) =
-            load_library_and_progress(dir, &settings.extra_decks, &cfg).map_err(OpenError::Read)?;
+        let (mut library, progress, mut loaded) =
+            load_library_and_progress_unsaved(dir, &settings.extra_decks, &cfg)
+                .map_err(OpenError::Read)?;
+        // A cold start's caches are written once the first card is shown
+        // (`save_loaded_caches`), or when the session ends; a session that cannot write
+        // at the end writes them now.
+        if !write {
+            save_loaded_caches(&mut library, &progress, &mut loaded, dir, &cfg);
+        }
         // A torn tail of our own log is set aside before we append after it; it held no
         // complete event, so what was loaded stands.
         for (log, offset) in std::mem::take(&mut loaded.torn) {
@@ -199,7 +211,18 @@ impl Session {
             undo_stack: Vec::new(),
             last_time,
             counter: 0,
+            states_unsaved: loaded.states_unsaved,
         })
+    }
+
+    /// Writes the caches a cold open left unwritten (the decks', the replayed states'): the
+    /// study screen calls this once the first card is on screen, and the end of the session
+    /// does if nothing did.
+    pub fn save_opened_caches(&mut self) {
+        self.library.decks.save_cache();
+        if std::mem::take(&mut self.states_unsaved) {
+            self.save_cache();
+        }
     }
 
     pub fn read_only_reason(&self) -> Option<&str> {
@@ -515,6 +538,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        self.library.decks.save_cache();
         if self.writer.is_some()
             && self.read_only.is_none()
             && !self

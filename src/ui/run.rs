@@ -881,6 +881,8 @@ pub fn run(
             }
             terminal.draw(|f| view::render(&app, &keys, &theme, f))?;
             if let Some(tx) = streak_tx.take() {
+                // The first screen is up: now the caches a cold start made are written.
+                driver.session.save_opened_caches();
                 let job = driver
                     .session
                     .streak_job(driver.now(), settings.streak_rules());
