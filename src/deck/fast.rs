@@ -3,9 +3,10 @@
 //!
 //! The toml crate's document builder is general (dotted keys, nested and inline tables,
 //! redefinition rules, a sorted map per table) and took most of a 50 000-card load; this
-//! builds the walker's tree straight from toml_parser's events. Anything outside the shape,
-//! and any syntax error, returns `None` and the caller goes through the toml crate, so the
-//! diagnostics stay the general parser's. A differential test holds the two to one tree.
+//! builds the walker's tree with the hand scanner (`deck::scan`), and from toml_parser's
+//! events where the scanner declines. Anything outside the shape, and any syntax error,
+//! returns `None` and the caller goes through the toml crate, so the diagnostics stay the
+//! general parser's. Differential tests hold the three to one tree.
 
 use std::borrow::Cow;
 use std::ops::Range;
