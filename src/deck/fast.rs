@@ -50,16 +50,23 @@ fn pieces(text: &str) -> Option<Vec<(usize, &str)>> {
 }
 
 /// Hands `walk` the pieces of `text` in order as another thread parses them, one or two
-/// ahead, so that only those few pieces' trees exist at a time. `None` (after some pieces
-/// may have been handed over) if a piece is outside the common shape or a second piece holds
-/// the deck table: the caller then reads the file whole.
-pub(super) fn stream<'i>(text: &'i str, mut walk: impl FnMut(Part<'i>)) -> Option<()> {
+/// ahead, so that only those few pieces' trees exist at a time; each goes back to that
+/// thread to be freed there (freeing on the thread that allocated is the allocator's fast
+/// path, and it takes that work off this thread). `None` (after some pieces may have been
+/// handed over) if a piece is outside the common shape or a second piece holds the deck
+/// table: the caller then reads the file whole.
+pub(super) fn stream<'i>(text: &'i str, mut walk: impl FnMut(&mut Part<'i>)) -> Option<()> {
     let pieces = pieces(text)?;
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Part<'i>>>(2);
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Part<'i>>();
         scope.spawn(move || {
             let mut deck = false;
             for &(offset, piece) in &pieces {
+                // The pieces walked so far are freed here.
+                while let Ok(done) = done_rx.try_recv() {
+                    drop(done);
+                }
                 let part = parse_part(piece, offset).filter(|p| {
                     let twice = deck && p.deck.is_some();
                     deck |= p.deck.is_some();
@@ -68,12 +75,20 @@ pub(super) fn stream<'i>(text: &'i str, mut walk: impl FnMut(Part<'i>)) -> Optio
                 let failed = part.is_none();
                 // The walker has stopped listening, or this piece failed: done.
                 if tx.send(part).is_err() || failed {
-                    return;
+                    break;
                 }
+            }
+            drop(tx);
+            // The last pieces, as the walker finishes with them.
+            for done in done_rx {
+                drop(done);
             }
         });
         for part in rx {
-            walk(part?);
+            let mut part = part?;
+            walk(&mut part);
+            // Freed on the thread that made it; if that thread is gone, here.
+            let _ = done_tx.send(part);
         }
         Some(())
     })

@@ -135,10 +135,17 @@ pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backin
     // this one walks the cards of the pieces before: its whole tree (some 25 MB for 50 000
     // cards) never exists at once. Anything else, or a piece outside the shape, is read whole.
     if src.text.len() > super::fast::SPLIT_BYTES {
-        let mut walked = Walked::default();
+        // Room for a card every 64 bytes (the benchmark deck has one every 103): the vectors
+        // never grow by copying, and room not used is never touched.
+        let room = src.text.len() / 64;
+        let mut walked = Walked {
+            cards: Vec::with_capacity(room),
+            seen: HashMap::with_capacity_and_hasher(room, foldhash::fast::RandomState::default()),
+            ..Walked::default()
+        };
         let mut deck = None;
         let mut count = 0;
-        let streamed = super::fast::stream(src.text, |mut part| {
+        let streamed = super::fast::stream(src.text, |part| {
             if let Some((_, item)) = part.deck.take() {
                 deck = Some(item);
             }
@@ -233,6 +240,10 @@ pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backin
     }
     let mut walked = Walked {
         cards: Vec::with_capacity(cards.len()),
+        seen: HashMap::with_capacity_and_hasher(
+            cards.len(),
+            foldhash::fast::RandomState::default(),
+        ),
         ..Walked::default()
     };
     for (table, span) in cards {
