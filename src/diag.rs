@@ -121,34 +121,43 @@ impl Diagnostic {
 }
 
 /// A deck's text with the byte offsets of its line starts, to turn spans into positions.
+/// The line starts are found the first time a position is asked for (a deck without a
+/// problem never needs them: its cards' lines are counted as they are walked).
 #[derive(Debug)]
 pub struct SourceText<'a> {
     pub path: &'a str,
     pub text: &'a str,
-    line_starts: Vec<usize>,
+    starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl<'a> SourceText<'a> {
     pub fn new(path: &'a str, text: &'a str) -> Self {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
-        line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceText {
             path,
             text,
-            line_starts,
+            starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            let mut starts = Vec::with_capacity(self.text.len() / 32 + 1);
+            starts.push(0);
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
     }
 
     /// 1-based line and character column of a byte offset (clamped into the text and onto a
     /// character boundary).
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
-        let line_idx = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line_idx = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line_idx];
+        let start = starts[line_idx];
         let col = self
             .text
             .get(start..offset)
@@ -159,7 +168,7 @@ impl<'a> SourceText<'a> {
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
         }
@@ -173,9 +182,9 @@ impl<'a> SourceText<'a> {
     }
 
     fn line_bounds(&self, line_idx: usize) -> Range<usize> {
-        let start = self.line_starts[line_idx];
-        let end = self
-            .line_starts
+        let starts = self.line_starts();
+        let start = starts[line_idx];
+        let end = starts
             .get(line_idx + 1)
             .map_or(self.text.len(), |&next| next - 1);
         let end = if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {

@@ -113,6 +113,14 @@ fn a_large_decks_problems_are_reported_at_their_lines_in_order() {
     assert!(!ids.contains(&"c2600"));
     let lines: Vec<usize> = cards.iter().map(|c| c.line).collect();
     assert!(lines.windows(2).all(|w| w[0] < w[1]), "cards in file order");
+    // Each card's line is its `[[card]]` header's, counted on from card to card.
+    for i in [0, 1, 2599, 2601, 4499, 4501, 5998] {
+        let card = cards
+            .iter()
+            .find(|c| c.id == format!("c{i}").as_str())
+            .unwrap();
+        assert_eq!(card.line, line_of[i], "card {i}");
+    }
 }
 
 /// A split that falls inside a multi-line string (one that holds `[[card]]` lines, longer

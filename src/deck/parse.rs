@@ -108,6 +108,7 @@ pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backin
         errors: 0,
         backing,
         pool: Vec::new(),
+        cursor: (0, 1),
     };
     let mut out = ParsedDeck {
         deck: None,
@@ -168,6 +169,7 @@ pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backin
         p.diags.clear();
         p.errors = 0;
         p.pool.clear();
+        p.cursor = (0, 1);
     }
 
     let (root, errors) = if let Some(root) = super::fast::parse(src.text) {
@@ -275,6 +277,9 @@ struct Parser<'s, 'a> {
     backing: Backing,
     /// The entries of every card's lists, in order (see `List::pending`).
     pool: Vec<Text>,
+    /// A byte offset and its 1-based line: cards come in order, so each card's line is
+    /// counted on from the one before.
+    cursor: (usize, usize),
 }
 
 impl Parser<'_, '_> {
@@ -667,9 +672,23 @@ impl Parser<'_, '_> {
         out
     }
 
+    /// The 1-based line of `offset`: counted on from the last one asked for when it is
+    /// later, else looked up.
+    fn line_at(&mut self, offset: usize) -> usize {
+        let (from, line) = self.cursor;
+        match self.src.text.as_bytes().get(from..offset) {
+            Some(gap) => {
+                let line = line + memchr::memchr_iter(b'\n', gap).count();
+                self.cursor = (offset, line);
+                line
+            }
+            None => self.src.line_of(offset),
+        }
+    }
+
     fn card(&mut self, table: &Table<'_>, span: Range<usize>, syntax_ok: bool) -> CardParse {
         let errors_before = self.error_count();
-        let line = self.src.line_of(span.start);
+        let line = self.line_at(span.start);
         let mut card = Card {
             line,
             ..Card::default()
