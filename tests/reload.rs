@@ -45,18 +45,23 @@ id = "d"
 front = "nephr/o"
 "#;
 
+/// A data dir at `home` with `deck` given with `--deck`, the clock at a fixed time.
+fn settings(home: &std::path::Path, deck: &std::path::Path) -> Settings {
+    Settings::resolve(&GlobalArgs {
+        data_dir: Some(home.to_owned()),
+        deck_paths: vec![deck.to_owned()],
+        color: ColorChoice::Never,
+        now: Some("2026-12-04T20:00:00Z".into()),
+    })
+    .unwrap()
+}
+
 #[test]
 fn a_reloaded_deck_keeps_each_cards_progress_by_key_and_reports_its_errors() {
     let home = tempfile::tempdir().unwrap();
     let deck = home.path().join("t.toml");
     std::fs::write(&deck, BEFORE).unwrap();
-    let settings = Settings::resolve(&GlobalArgs {
-        data_dir: Some(home.path().to_owned()),
-        deck_paths: vec![deck.clone()],
-        color: ColorChoice::Never,
-        now: Some("2026-12-04T20:00:00Z".into()),
-    })
-    .unwrap();
+    let settings = settings(home.path(), &deck);
     let mut session = Session::open(&settings, true).unwrap();
     let now = settings.now;
     let a = session.item_of("t:a").unwrap();
@@ -114,13 +119,7 @@ fn a_cold_opens_caches_are_written_once_asked_or_at_the_end() {
     let home = tempfile::tempdir().unwrap();
     let deck = home.path().join("t.toml");
     std::fs::write(&deck, BEFORE).unwrap();
-    let settings = Settings::resolve(&GlobalArgs {
-        data_dir: Some(home.path().to_owned()),
-        deck_paths: vec![deck.clone()],
-        color: ColorChoice::Never,
-        now: Some("2026-12-04T20:00:00Z".into()),
-    })
-    .unwrap();
+    let settings = settings(home.path(), &deck);
     let cache = home.path().join("cache");
     let now = settings.now;
     {
@@ -144,4 +143,27 @@ fn a_cold_opens_caches_are_written_once_asked_or_at_the_end() {
     let read_only = Session::open(&settings, false).unwrap();
     assert!(cache.join("decks.bin").exists() && cache.join("states.bin").exists());
     drop(read_only);
+}
+
+/// A deck in the data dir's `decks/` that is also given with `--deck` is one deck, whether
+/// it is parsed or comes from the cache.
+#[test]
+fn a_deck_given_twice_loads_once_parsed_or_cached() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("decks")).unwrap();
+    let deck = home.path().join("decks/t.toml");
+    std::fs::write(&deck, BEFORE).unwrap();
+    let settings = settings(home.path(), &deck);
+    for start in ["parsed", "cached"] {
+        let set = DeckSet::load(&settings.data_dir, &settings.extra_decks);
+        let tiny = set.loaded.decks.iter().filter(|d| d.id == "t").count();
+        assert_eq!(tiny, 1, "{start}");
+        assert!(
+            set.loaded.diagnostics.is_empty(),
+            "{start}: {:?}",
+            set.loaded.diagnostics
+        );
+        assert!(set.unreadable.is_empty(), "{start}");
+        assert!(home.path().join("cache/decks.bin").exists(), "{start}");
+    }
 }

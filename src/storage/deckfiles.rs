@@ -127,30 +127,33 @@ pub fn list_paths(paths: &[PathBuf], missing_ok: bool) -> (Vec<PathBuf>, Vec<Dia
 /// Reads the deck files at `paths` (files or folders), as [`list_paths`] lists them.
 pub fn read_paths(paths: &[PathBuf], missing_ok: bool) -> ReadDecks {
     let (files, unreadable) = list_paths(paths, missing_ok);
+    read_files(files, unreadable)
+}
+
+/// Reads listed deck files; `unreadable` is what listing them found.
+pub fn read_files(files: Vec<PathBuf>, unreadable: Vec<Diagnostic>) -> ReadDecks {
     let mut out = ReadDecks {
         unreadable,
         ..ReadDecks::default()
     };
-    {
-        for file in files {
-            match read_bounded(&file) {
-                Ok(Ok(bytes)) => out.sources.push(DeckSource {
-                    origin: Origin::File(file),
-                    bytes: Cow::Owned(bytes),
-                }),
-                Ok(Err(len)) => out.rejected.push(
-                    Diagnostic::file(
-                        file.display().to_string(),
-                        Severity::Error,
-                        format!(
-                            "deck file is {len} bytes, over the limit of {} MiB; it was not read",
-                            MAX_DECK_BYTES >> 20
-                        ),
-                    )
-                    .with_help("split it into several deck files"),
-                ),
-                Err(err) => out.unreadable.push(io_diag(&file, "read", &err)),
-            }
+    for file in files {
+        match read_bounded(&file) {
+            Ok(Ok(bytes)) => out.sources.push(DeckSource {
+                origin: Origin::File(file),
+                bytes: Cow::Owned(bytes),
+            }),
+            Ok(Err(len)) => out.rejected.push(
+                Diagnostic::file(
+                    file.display().to_string(),
+                    Severity::Error,
+                    format!(
+                        "deck file is {len} bytes, over the limit of {} MiB; it was not read",
+                        MAX_DECK_BYTES >> 20
+                    ),
+                )
+                .with_help("split it into several deck files"),
+            ),
+            Err(err) => out.unreadable.push(io_diag(&file, "read", &err)),
         }
     }
     out

@@ -62,17 +62,17 @@ impl DeckSet {
     /// (the study screen writes it once the first card is shown).
     pub fn load_unsaved(data_dir: &DataDir, extra: &[PathBuf]) -> DeckSet {
         let cache = data_dir.cache_dir().join("decks.bin");
+        // The files, each once: the data dir's, then the `--deck` ones not among them.
+        let (user, user_unlisted) = deckfiles::list_paths(&[data_dir.decks_dir()], true);
+        let (extra, extra_unlisted) = deckfiles::list_paths(extra, false);
+        let extra: Vec<PathBuf> = extra
+            .into_iter()
+            .filter(|f| !user.iter().any(|u| deckfiles::same_file(u, f)))
+            .collect();
         // Unchanged deck files (every byte) come from the cache instead of the parser. The
         // files are hashed as they are read, not held: they are read whole only to be parsed.
-        let (user, user_unlisted) = deckfiles::list_paths(&[data_dir.decks_dir()], true);
-        let (extra_files, extra_unlisted) = deckfiles::list_paths(extra, false);
         if user_unlisted.is_empty() && extra_unlisted.is_empty() {
-            let mut files = user;
-            for f in extra_files {
-                if !files.iter().any(|u| deckfiles::same_file(u, &f)) {
-                    files.push(f);
-                }
-            }
+            let files: Vec<PathBuf> = user.iter().chain(&extra).cloned().collect();
             if let Some(key) = deckcache::key_of_files(&deck::builtin_sources(), &files)
                 && let Some(loaded) = deckcache::load(&cache, key)
             {
@@ -84,20 +84,13 @@ impl DeckSet {
             }
         }
         let mut sources = deck::builtin_sources();
-        let user = deckfiles::read_paths(&[data_dir.decks_dir()], true);
-        let extra = deckfiles::read_paths(extra, false);
         let mut rejected = Vec::new();
         let mut unreadable = Vec::new();
-        for read in [user, extra] {
-            for source in read.sources {
-                let already = sources.iter().any(|s| match (&s.origin, &source.origin) {
-                    (deck::Origin::File(a), deck::Origin::File(b)) => deckfiles::same_file(a, b),
-                    _ => false,
-                });
-                if !already {
-                    sources.push(source);
-                }
-            }
+        for read in [
+            deckfiles::read_files(user, user_unlisted),
+            deckfiles::read_files(extra, extra_unlisted),
+        ] {
+            sources.extend(read.sources);
             rejected.extend(read.rejected);
             unreadable.extend(read.unreadable);
         }
