@@ -48,15 +48,20 @@ fn hash_origin(h: &mut impl std::hash::Hasher, origin: &Origin) {
     }
 }
 
+/// One source in memory, as [`key_of_files`] hashes a file as it reads it.
+fn hash_source(h: &mut impl std::hash::Hasher, s: &DeckSource) {
+    hash_origin(h, &s.origin);
+    for chunk in s.bytes.chunks(CHUNK) {
+        h.write(chunk);
+    }
+    h.write_usize(s.bytes.len());
+}
+
 /// The key for decks loaded from `sources`.
 pub fn key(sources: &[DeckSource]) -> u64 {
     let mut h = key_hasher();
     for s in sources {
-        hash_origin(&mut h, &s.origin);
-        for chunk in s.bytes.chunks(CHUNK) {
-            h.write(chunk);
-        }
-        h.write_usize(s.bytes.len());
+        hash_source(&mut h, s);
     }
     h.finish()
 }
@@ -68,11 +73,7 @@ pub fn key_of_files(builtin: &[DeckSource], files: &[PathBuf]) -> Option<u64> {
     use std::io::Read as _;
     let mut h = key_hasher();
     for s in builtin {
-        hash_origin(&mut h, &s.origin);
-        for chunk in s.bytes.chunks(CHUNK) {
-            h.write(chunk);
-        }
-        h.write_usize(s.bytes.len());
+        hash_source(&mut h, s);
     }
     let mut buf = vec![0u8; CHUNK];
     for path in files {
