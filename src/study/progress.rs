@@ -92,6 +92,11 @@ impl Library {
         }
     }
 
+    /// Every item's key, owned (for work that outlives the library's borrow).
+    pub fn owned_keys(&self) -> Vec<String> {
+        self.items.iter().map(|i| i.key.to_string()).collect()
+    }
+
     pub fn deck_of(&self, item: &Item) -> &Deck {
         &self.decks.loaded.decks[item.deck as usize]
     }

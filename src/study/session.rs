@@ -368,12 +368,7 @@ impl Session {
             .zip(std::mem::take(&mut self.progress.states))
             .chain(std::mem::take(&mut self.progress.unknown))
             .collect();
-        let old_keys: Vec<String> = self
-            .library
-            .items
-            .iter()
-            .map(|i| i.key.to_string())
-            .collect();
+        let old_keys = self.library.owned_keys();
         let library = Library::new(decks);
         let states: Vec<CardState> = library
             .items
@@ -458,12 +453,7 @@ impl Session {
     ) -> impl FnOnce() -> Option<(u32, u32)> + Send + 'static {
         let reviews = self.data_dir.reviews_dir();
         let cfg = self.cfg.clone();
-        let keys: Vec<String> = self
-            .library
-            .items
-            .iter()
-            .map(|i| i.key.to_string())
-            .collect();
+        let keys = self.library.owned_keys();
         move || {
             let loaded = crate::storage::reader::load(&reviews, &keys).ok()?;
             let r = super::report::replay_answers(
