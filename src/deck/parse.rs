@@ -102,14 +102,7 @@ pub fn parse_deck(src: &SourceText<'_>, origin: Origin) -> ParsedDeck {
 
 /// [`parse_deck`], the cards' text pointing into `backing` (`src`'s text, or a copy).
 pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backing) -> ParsedDeck {
-    let mut p = Parser {
-        src,
-        diags: Vec::new(),
-        errors: 0,
-        backing,
-        pool: Vec::new(),
-        cursor: (0, 1),
-    };
+    let mut p = Parser::new(src, backing);
     let mut out = ParsedDeck {
         deck: None,
         diagnostics: Vec::new(),
@@ -166,10 +159,8 @@ pub(crate) fn parse_backed(src: &SourceText<'_>, origin: Origin, backing: Backin
             });
             return p.finish(header, true, walked, origin);
         }
-        p.diags.clear();
-        p.errors = 0;
-        p.pool.clear();
-        p.cursor = (0, 1);
+        // What the pieces walked so far said is dropped with them.
+        p = Parser::new(src, p.backing);
     }
 
     let (root, errors) = if let Some(root) = super::fast::parse(src.text) {
@@ -282,7 +273,18 @@ struct Parser<'s, 'a> {
     cursor: (usize, usize),
 }
 
-impl Parser<'_, '_> {
+impl<'s, 'a> Parser<'s, 'a> {
+    fn new(src: &'s SourceText<'a>, backing: Backing) -> Self {
+        Parser {
+            src,
+            diags: Vec::new(),
+            errors: 0,
+            backing,
+            pool: Vec::new(),
+            cursor: (0, 1),
+        }
+    }
+
     fn error(&mut self, span: Range<usize>, message: String) -> &mut Diagnostic {
         self.errors += 1;
         self.diags
