@@ -120,9 +120,11 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
 /// A value as one line of JSON in which every character [`is_unsafe`] is a `\u` escape:
 /// the same data for a program reading it, nothing for a terminal showing it to act on.
 /// (`serde_json` escapes only C0 controls; DEL, C1 and bidi controls it writes raw.)
-pub fn json(value: &serde_json::Value) -> String {
-    let out = value.to_string();
-    if !out.chars().any(is_unsafe) {
+pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    // Plain data (no map with keys that are not strings) always serializes.
+    let out = serde_json::to_string(value).unwrap_or_default();
+    // Below DEL, only controls are unsafe, and JSON escapes those.
+    if out.bytes().all(|b| b < 0x7f) || !out.chars().any(is_unsafe) {
         return out;
     }
     let mut safe = String::with_capacity(out.len() + 16);

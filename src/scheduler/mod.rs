@@ -11,7 +11,10 @@ pub mod state;
 
 pub use day::{DayCache, DayClock, StudyDay, Zone};
 pub use fsrs::{DEFAULT_PARAMETERS, Memory, Params, ParamsError, Rating};
-pub use replay::{Answer, Interner, Merged, Op, Replayer, apply_op, replay_all};
+pub use replay::{
+    Answer, Interner, Merged, Op, Replayer, apply_op, card_ranges, on_card_ranges, replay_all,
+    replay_threads,
+};
 pub use state::{
     CardState, Due, Outcome, Phase, SchedulerConfig, Wait, key_seed, preview, preview_line, review,
     review_on,

@@ -239,27 +239,28 @@ impl Interner {
     }
 }
 
-/// Replays the answers of `runs` (each in time order, merged as [`Merged`] does) for cards
-/// numbered below `seeds.len()`, whose fuzz seeds are `seeds`; returns each card's final
-/// state.
-///
-/// Cards are independent: they are split into ranges with about as many answers each, one
-/// per thread (two here, up to four), and each thread walks all the answers in time order
-/// and applies its own cards'. Walking in time order keeps the study-day cache warm and
-/// needs no copy of the answers by card (20 MB of fresh pages for a million).
-pub fn replay_all(runs: &[&[Answer]], seeds: &[u64], cfg: &SchedulerConfig) -> Vec<CardState> {
-    let cards = seeds.len();
+/// How many threads a replay of `runs` is worth: one for a small history, else one a core
+/// (two here, up to four).
+pub fn replay_threads(runs: &[&[Answer]]) -> usize {
     let total: usize = runs.iter().map(|r| r.len()).sum();
-    let threads = if total < 10_000 {
+    if total < 10_000 {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-    };
-    let mut ends = Vec::with_capacity(threads);
+    }
+}
+
+/// Splits cards `0..cards` into `threads` ranges with about as many answers each: the end of
+/// each range, the last one `cards`.
+pub fn card_ranges(runs: &[&[Answer]], cards: usize, threads: usize) -> Vec<usize> {
+    let total: usize = runs.iter().map(|r| r.len()).sum();
+    let mut ends = Vec::with_capacity(threads.max(1));
     if threads > 1 {
         let mut counts = vec![0_u32; cards];
         for a in runs.iter().copied().flatten() {
-            counts[a.card as usize] += 1;
+            if let Some(n) = counts.get_mut(a.card as usize) {
+                *n += 1;
+            }
         }
         // Range ends: the first card at which each thread's share of the answers is reached.
         let mut seen = 0_usize;
@@ -273,6 +274,50 @@ pub fn replay_all(runs: &[&[Answer]], seeds: &[u64], cfg: &SchedulerConfig) -> V
         }
     }
     ends.push(cards);
+    ends
+}
+
+/// Runs `work(first, states)` on each range of cards ending at `ends` (see [`card_ranges`]),
+/// each on its own thread when there are several, with that range's states; returns what
+/// each gave, in range order.
+pub fn on_card_ranges<T: Send>(
+    states: &mut [CardState],
+    ends: &[usize],
+    work: impl Fn(usize, &mut [CardState]) -> T + Sync,
+) -> Vec<T> {
+    if ends.len() <= 1 {
+        return vec![work(0, states)];
+    }
+    std::thread::scope(|scope| {
+        let mut rest: &mut [CardState] = states;
+        let mut first = 0;
+        let mut handles = Vec::with_capacity(ends.len());
+        for &end in ends {
+            let (mine, after) = rest.split_at_mut(end.saturating_sub(first).min(rest.len()));
+            rest = after;
+            let work = &work;
+            let from = first;
+            handles.push(scope.spawn(move || work(from, mine)));
+            first = end;
+        }
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Replays the answers of `runs` (each in time order, merged as [`Merged`] does) for cards
+/// numbered below `seeds.len()`, whose fuzz seeds are `seeds`; returns each card's final
+/// state.
+///
+/// Cards are independent: they are split into ranges with about as many answers each, one
+/// per thread (two here, up to four), and each thread walks all the answers in time order
+/// and applies its own cards'. Walking in time order keeps the study-day cache warm and
+/// needs no copy of the answers by card (20 MB of fresh pages for a million).
+pub fn replay_all(runs: &[&[Answer]], seeds: &[u64], cfg: &SchedulerConfig) -> Vec<CardState> {
+    let cards = seeds.len();
+    let ends = card_ranges(runs, cards, replay_threads(runs));
     let mut states = vec![CardState::default(); cards];
     let replay_range = |first: usize, states: &mut [CardState]| {
         let end = first + states.len();
@@ -293,22 +338,7 @@ pub fn replay_all(runs: &[&[Answer]], seeds: &[u64], cfg: &SchedulerConfig) -> V
             );
         }
     };
-    if ends.len() == 1 {
-        replay_range(0, &mut states);
-    } else {
-        std::thread::scope(|scope| {
-            let mut rest: &mut [CardState] = &mut states;
-            let mut first = 0;
-            for &end in &ends {
-                let (mine, after) = rest.split_at_mut(end - first);
-                rest = after;
-                let replay_range = &replay_range;
-                let from = first;
-                scope.spawn(move || replay_range(from, mine));
-                first = end;
-            }
-        });
-    }
+    on_card_ranges(&mut states, &ends, replay_range);
     states
 }
 

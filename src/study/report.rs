@@ -3,8 +3,6 @@
 
 use std::fmt::Write as _;
 
-use serde_json::json;
-
 use crate::scheduler::{CardState, DayCache, Op, SchedulerConfig, StudyDay, apply_op};
 use crate::stats::{self, Answered, CardCounts, DayMarks, Retention, Streak, StreakRules};
 use crate::storage::reader::Loaded;
@@ -64,26 +62,147 @@ pub fn replay_answers(
     reviews_per_day: u32,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Replayed {
-    let clock = cfg.clock;
-    let mut days_of = DayCache::new(&clock);
+    let runs = loaded.runs();
+    let threads = crate::scheduler::replay_threads(&runs);
+    replay_answers_on(
+        loaded,
+        &runs,
+        threads,
+        &Scope {
+            n_items,
+            item_deck,
+            deck,
+            cfg,
+            reviews_per_day,
+            now,
+        },
+    )
+}
+
+/// What a replay for statistics counts, and of what.
+struct Scope<'a> {
+    n_items: usize,
+    item_deck: &'a [u32],
+    deck: Option<u32>,
+    cfg: &'a SchedulerConfig,
+    reviews_per_day: u32,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+/// One thread's share of a replay: the answers, days and day marks of its range of cards.
+#[derive(Default)]
+struct Share {
+    answered: Vec<Answered>,
+    days: std::collections::BTreeMap<StudyDay, (u32, u64)>,
+    total: usize,
+    /// Each study day closed, in order (the same days on every thread): whether none of this
+    /// range's cards was left due by its end, and its review-phase answers in this range.
+    closed: Vec<(StudyDay, bool, u32)>,
+    /// Days after a closed one on which none of this range's cards was due at the start and
+    /// none was new, in order.
+    idle: Vec<StudyDay>,
+}
+
+/// [`replay_answers`] on `threads` threads: the cards are split into ranges with about as
+/// many answers each (as `replay_all` does), each thread walks every answer in time order
+/// and replays its own range's, and the day marks are put together after. A day is cleared
+/// when no range had a card left due or the review answers of all ranges reach the limit;
+/// idle when it was idle in every range. Gives the same result on any number of threads.
+fn replay_answers_on(
+    loaded: &Loaded,
+    runs: &[&[crate::scheduler::Answer]],
+    threads: usize,
+    scope: &Scope<'_>,
+) -> Replayed {
+    let clock = scope.cfg.clock;
+    let today = clock.day_of(scope.now);
     let mut states = vec![CardState::default(); loaded.cards.len()];
-    // Only the last year's answers are kept, one by one: a million answers over three years
-    // were 56 MB here.
-    let kept_from = clock.day_of(now).minus_days(KEPT_DAYS - 1);
-    let mut answered: Vec<Answered> = Vec::new();
+    let ends = crate::scheduler::card_ranges(runs, states.len(), threads);
+    // No card is due before the first answer's day (a day before it, from a change of time
+    // zone, counts there).
+    let base = crate::scheduler::Merged::new(runs)
+        .next()
+        .map_or(StudyDay::from_number(0), |a| clock.day_of(a.time));
+    let shares = crate::scheduler::on_card_ranges(&mut states, &ends, |first, mine| {
+        replay_share(loaded, runs, first, mine, base, today, scope)
+    });
+    let mut marks = DayMarks::default();
+    let mut answered = Vec::with_capacity(shares.iter().map(|s| s.answered.len()).sum());
     let mut days = std::collections::BTreeMap::<StudyDay, (u32, u64)>::new();
     let mut total = 0;
+    let mut shares = shares.into_iter();
+    let Some(first) = shares.next() else {
+        return Replayed {
+            answered,
+            days,
+            total,
+            marks,
+            states,
+            today,
+        };
+    };
+    let mut closed = first.closed;
+    let mut idle: std::collections::BTreeSet<StudyDay> = first.idle.into_iter().collect();
+    answered.extend(first.answered);
+    days = first.days;
+    total += first.total;
+    for share in shares {
+        for (c, (day, nothing_due, reviews)) in closed.iter_mut().zip(share.closed) {
+            debug_assert_eq!(c.0, day);
+            c.1 &= nothing_due;
+            c.2 += reviews;
+        }
+        let other: std::collections::BTreeSet<StudyDay> = share.idle.into_iter().collect();
+        idle.retain(|d| other.contains(d));
+        answered.extend(share.answered);
+        for (day, (n, ms)) in share.days {
+            let e = days.entry(day).or_default();
+            e.0 += n;
+            e.1 += ms;
+        }
+        total += share.total;
+    }
+    for (day, nothing_due, reviews) in closed {
+        if nothing_due || reviews >= scope.reviews_per_day.max(1) {
+            marks.cleared.insert(day);
+        }
+    }
+    marks.idle.extend(idle);
+    Replayed {
+        answered,
+        days,
+        total,
+        marks,
+        states,
+        today,
+    }
+}
+
+/// One range's replay, cards `first..first + states.len()`: see [`replay_answers_on`].
+fn replay_share(
+    loaded: &Loaded,
+    runs: &[&[crate::scheduler::Answer]],
+    first: usize,
+    states: &mut [CardState],
+    base: StudyDay,
+    today: StudyDay,
+    scope: &Scope<'_>,
+) -> Share {
+    let (cfg, n_items) = (scope.cfg, scope.n_items);
+    let end = first + states.len();
+    let mut days_of = DayCache::new(&cfg.clock);
+    // Due instants (steps) have a cache of their own: one falling on the next day would
+    // throw out the answers' day each time.
+    let mut due_days_of = DayCache::new(&cfg.clock);
+    // Only the last year's answers are kept, one by one: a million answers over three years
+    // were 56 MB here.
+    let kept_from = today.minus_days(KEPT_DAYS - 1);
+    let mut share = Share::default();
     // Idle days, for the streak: nothing due (by the states at the day's start) and no new
     // card left. Cleared days: nothing due left at the day's end. Tracked with the due days
-    // of every scheduled card and the unseen count.
-    let mut due = DueDays::new(
-        loaded
-            .answers()
-            .next()
-            .map_or(StudyDay::from_number(0), |a| clock.day_of(a.time)),
-    );
-    let mut unseen = n_items;
-    let mut marks = DayMarks::default();
+    // of every scheduled card and the unseen count, of this range.
+    let mut due = DueDays::new(base);
+    let mut unseen = n_items.min(end).saturating_sub(first);
     let mut last_day: Option<StudyDay> = None;
     // Review-phase answers on `last_day`.
     let mut day_reviews = 0u32;
@@ -96,31 +215,38 @@ pub fn replay_answers(
     };
     // At the end of study day `last` (its last answer given) and up to `to`: whether it
     // was cleared, and which days after it were idle.
-    let mut close_day =
-        |last: StudyDay, to: StudyDay, due: &mut DueDays, unseen: usize, day_reviews: u32| {
-            if due.nothing_due_by(last) || day_reviews >= reviews_per_day.max(1) {
-                marks.cleared.insert(last);
+    let close_day = |share: &mut Share,
+                     last: StudyDay,
+                     to: StudyDay,
+                     due: &mut DueDays,
+                     unseen: usize,
+                     day_reviews: u32| {
+        share
+            .closed
+            .push((last, due.nothing_due_by(last), day_reviews));
+        let mut d = last.plus_days(1);
+        while d < to {
+            if unseen == 0 && due.nothing_due_by(d) {
+                share.idle.push(d);
             }
-            let mut d = last.plus_days(1);
-            while d < to {
-                if unseen == 0 && due.nothing_due_by(d) {
-                    marks.idle.insert(d);
-                }
-                d = d.plus_days(1);
-            }
-        };
-    for a in loaded.answers() {
+            d = d.plus_days(1);
+        }
+    };
+    for a in crate::scheduler::Merged::new(runs) {
         let i = a.card as usize;
         let day = days_of.day_of(a.time);
         if let Some(prev) = last_day
             && day > prev
         {
-            close_day(prev, day, &mut due, unseen, day_reviews);
+            close_day(&mut share, prev, day, &mut due, unseen, day_reviews);
             day_reviews = 0;
         }
         last_day = Some(last_day.map_or(day, |p| p.max(day)));
-        let state = &mut states[i];
-        if let Some(d) = due_day(i, state, &mut days_of) {
+        if i < first || i >= end {
+            continue;
+        }
+        let state = &mut states[i - first];
+        if let Some(d) = due_day(i, state, &mut due_days_of) {
             due.remove(d);
         }
         if state.reps == 0 && matches!(a.op, Op::Grade(_)) && i < n_items {
@@ -128,14 +254,14 @@ pub fn replay_answers(
         }
         if let Op::Grade(rating) = a.op {
             day_reviews += u32::from(state.phase == crate::scheduler::Phase::Review);
-            let answer_deck = item_deck.get(i).copied();
-            if deck.is_none_or(|d| answer_deck == Some(d)) {
-                total += 1;
-                let e = days.entry(day).or_default();
+            let answer_deck = scope.item_deck.get(i).copied();
+            if scope.deck.is_none_or(|d| answer_deck == Some(d)) {
+                share.total += 1;
+                let e = share.days.entry(day).or_default();
                 e.0 += 1;
                 e.1 += u64::from(a.ms);
                 if day >= kept_from {
-                    answered.push(Answered {
+                    share.answered.push(Answered {
                         time: a.time,
                         rating,
                         ms: a.ms,
@@ -147,23 +273,15 @@ pub fn replay_answers(
             }
         }
         apply_op(state, loaded.cards.seed(a.card), a.op, a.time, day, cfg);
-        if let Some(d) = due_day(i, state, &mut days_of) {
+        if let Some(d) = due_day(i, state, &mut due_days_of) {
             due.add(d);
         }
     }
-    let today = clock.day_of(now);
     if let Some(prev) = last_day {
         // Today's state is the state now: a step due later today is still to be done.
-        close_day(prev, today, &mut due, unseen, day_reviews);
+        close_day(&mut share, prev, today, &mut due, unseen, day_reviews);
     }
-    Replayed {
-        answered,
-        days,
-        total,
-        marks,
-        states,
-        today,
-    }
+    share
 }
 
 /// How many scheduled cards are due on each day, and how many on or before a cursor day
@@ -394,41 +512,35 @@ fn part_scores(
     clock: crate::scheduler::DayClock,
     today: StudyDay,
 ) -> Vec<PartScore> {
-    // The parts each item uses, flattened: item i's are `parts[starts[i]..starts[i + 1]]`,
-    // each a number into `cards` (a million answers, no map lookup each).
-    let mut cards: Vec<crate::study::drill::CardRef> = Vec::new();
-    let mut number: foldhash::HashMap<crate::study::drill::CardRef, u32> =
-        foldhash::HashMap::default();
-    let mut starts: Vec<u32> = Vec::with_capacity(library.items.len() + 1);
-    let mut parts: Vec<u32> = Vec::new();
-    for item in &library.items {
-        starts.push(u32::try_from(parts.len()).unwrap_or(u32::MAX));
-        for r in library.word_parts_of(item) {
-            let n = *number.entry(r).or_insert_with(|| {
-                cards.push(r);
-                u32::try_from(cards.len() - 1).unwrap_or(u32::MAX)
-            });
-            parts.push(n);
-        }
-    }
-    starts.push(u32::try_from(parts.len()).unwrap_or(u32::MAX));
-    let mut scores = vec![Retention::default(); cards.len()];
+    // Each item's answers first, then each answered item's parts: a year of answers is
+    // hundreds of thousands, the items that use a part far fewer.
+    let mut by_item = vec![Retention::default(); library.items.len()];
     let year = today.minus_days(364);
     let mut days_of = DayCache::new(&clock);
     for a in answered {
-        let Some(i) = a.item.map(|i| i as usize) else {
-            continue;
-        };
-        let (Some(&from), Some(&to)) = (starts.get(i), starts.get(i + 1)) else {
-            continue;
-        };
-        if from == to || !(year..=today).contains(&days_of.day_of(a.time)) {
-            continue;
-        }
-        for &p in &parts[from as usize..to as usize] {
-            let r = &mut scores[p as usize];
+        if let Some(r) = a.item.and_then(|i| by_item.get_mut(i as usize))
+            && (year..=today).contains(&days_of.day_of(a.time))
+        {
             r.answers += 1;
             r.recalled += u32::from(a.rating != crate::scheduler::Rating::Again);
+        }
+    }
+    let mut cards: Vec<crate::study::drill::CardRef> = Vec::new();
+    let mut scores: Vec<Retention> = Vec::new();
+    let mut number: foldhash::HashMap<crate::study::drill::CardRef, usize> =
+        foldhash::HashMap::default();
+    for (item, r) in library.items.iter().zip(&by_item) {
+        if r.answers == 0 {
+            continue;
+        }
+        for part in library.word_parts_of(item) {
+            let n = *number.entry(part).or_insert_with(|| {
+                cards.push(part);
+                scores.push(Retention::default());
+                cards.len() - 1
+            });
+            scores[n].answers += r.answers;
+            scores[n].recalled += r.recalled;
         }
     }
     let scores = cards.into_iter().zip(scores).filter(|(_, r)| r.answers > 0);
@@ -483,39 +595,151 @@ fn pct(r: Retention) -> String {
         .map_or_else(|| "-".to_owned(), |x| format!("{:.0}%", x * 100.0))
 }
 
+/// The report as `medterm stats --json` writes it, serialized straight from the report:
+/// building a `serde_json::Value` of a large library's word parts (33 000 objects for the
+/// benchmark's deck) took 60 ms of an 80 ms output.
+#[derive(serde::Serialize)]
+pub struct Json<'a> {
+    study_day: String,
+    streak: JsonStreak,
+    today: JsonToday,
+    due: JsonDue,
+    cards: &'a CardCounts,
+    decks: Vec<JsonDeck<'a>>,
+    retention: JsonRetention,
+    average_reviews_per_study_day: f64,
+    word_parts: Vec<JsonPart<'a>>,
+    retention_by_tag: Vec<JsonTag<'a>>,
+    forecast: &'a [u32],
+    heatmap: Vec<JsonDay>,
+    frozen: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonStreak {
+    current: u32,
+    longest: u32,
+}
+
+#[derive(serde::Serialize)]
+struct JsonToday {
+    reviews: u32,
+    seconds: u64,
+}
+
+#[derive(serde::Serialize)]
+struct JsonDue {
+    today: u32,
+    tomorrow: u32,
+}
+
+#[derive(serde::Serialize)]
+struct JsonDeck<'a> {
+    id: &'a str,
+    name: &'a str,
+    #[serde(flatten)]
+    counts: &'a CardCounts,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRetention {
+    today: Option<f64>,
+    #[serde(rename = "7d")]
+    d7: Option<f64>,
+    #[serde(rename = "30d")]
+    d30: Option<f64>,
+    #[serde(rename = "365d")]
+    d365: Option<f64>,
+    young_30d: Option<f64>,
+    mature_30d: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonPart<'a> {
+    part: &'a str,
+    meaning: &'a str,
+    answers: u32,
+    retention: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonTag<'a> {
+    tag: &'a str,
+    answers: u32,
+    retention: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonDay {
+    date: String,
+    reviews: u32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    frozen: bool,
+}
+
 impl Report {
-    pub fn to_json(&self) -> serde_json::Value {
+    pub fn to_json(&self) -> Json<'_> {
         let r = &self.retention;
-        json!({
-            "study_day": self.today.to_string(),
-            "streak": {"current": self.streak.current, "longest": self.streak.longest},
-            "today": {"reviews": self.today_reviews, "seconds": self.today_ms / 1000},
-            "due": {"today": self.forecast.first().copied().unwrap_or(0), "tomorrow": self.forecast.get(1).copied().unwrap_or(0)},
-            "cards": self.cards,
-            "decks": self.by_deck.iter().map(|(id, name, c)| {
-                let mut v = json!({"id": id, "name": name});
-                if let (Some(o), Ok(serde_json::Value::Object(counts))) = (v.as_object_mut(), serde_json::to_value(c)) {
-                    o.extend(counts);
-                }
-                v
-            }).collect::<Vec<_>>(),
-            "retention": {
-                "today": share(r[0][0]), "7d": share(r[1][0]), "30d": share(r[2][0]), "365d": share(r[3][0]),
-                "young_30d": share(r[2][1]), "mature_30d": share(r[2][2]),
+        Json {
+            study_day: self.today.to_string(),
+            streak: JsonStreak {
+                current: self.streak.current,
+                longest: self.streak.longest,
             },
-            "average_reviews_per_study_day": (self.average * 10.0).round() / 10.0,
-            "word_parts": self.by_part.iter().map(|p| json!({"part": p.front, "meaning": p.meaning, "answers": p.answers.answers, "retention": share(p.answers)})).collect::<Vec<_>>(),
-            "retention_by_tag": self.by_tag.iter().map(|(t, r)| json!({"tag": t, "answers": r.answers, "retention": share(*r)})).collect::<Vec<_>>(),
-            "forecast": self.forecast,
-            "heatmap": self.heatmap.iter().map(|(d, n)| {
-                if self.streak.frozen.contains(d) {
-                    json!({"date": d.to_string(), "reviews": n, "frozen": true})
-                } else {
-                    json!({"date": d.to_string(), "reviews": n})
-                }
-            }).collect::<Vec<_>>(),
-            "frozen": self.streak.frozen.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        })
+            today: JsonToday {
+                reviews: self.today_reviews,
+                seconds: self.today_ms / 1000,
+            },
+            due: JsonDue {
+                today: self.forecast.first().copied().unwrap_or(0),
+                tomorrow: self.forecast.get(1).copied().unwrap_or(0),
+            },
+            cards: &self.cards,
+            decks: self
+                .by_deck
+                .iter()
+                .map(|(id, name, counts)| JsonDeck { id, name, counts })
+                .collect(),
+            retention: JsonRetention {
+                today: share(r[0][0]),
+                d7: share(r[1][0]),
+                d30: share(r[2][0]),
+                d365: share(r[3][0]),
+                young_30d: share(r[2][1]),
+                mature_30d: share(r[2][2]),
+            },
+            average_reviews_per_study_day: (self.average * 10.0).round() / 10.0,
+            word_parts: self
+                .by_part
+                .iter()
+                .map(|p| JsonPart {
+                    part: &p.front,
+                    meaning: &p.meaning,
+                    answers: p.answers.answers,
+                    retention: share(p.answers),
+                })
+                .collect(),
+            retention_by_tag: self
+                .by_tag
+                .iter()
+                .map(|(tag, r)| JsonTag {
+                    tag,
+                    answers: r.answers,
+                    retention: share(*r),
+                })
+                .collect(),
+            forecast: &self.forecast,
+            heatmap: self
+                .heatmap
+                .iter()
+                .map(|(d, n)| JsonDay {
+                    date: d.to_string(),
+                    reviews: *n,
+                    frozen: self.streak.frozen.contains(d),
+                })
+                .collect(),
+            frozen: self.streak.frozen.iter().map(ToString::to_string).collect(),
+        }
     }
 
     /// The report as text: the figures, the forecast chart and the heatmap.
@@ -652,6 +876,102 @@ fn heatmap_text(map: &[(StudyDay, u32)], frozen: &[StudyDay]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A history of `cards` cards (the first `items` of them a library's) over two devices'
+    /// logs, with gaps of days, suspensions, burials and undos, written into `dir`.
+    fn random_history(dir: &std::path::Path, cards: usize, seed: u64) {
+        use crate::storage::log::{Action, Event};
+        let mut x = seed;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % n
+        };
+        let mut time = chrono::DateTime::parse_from_rfc3339("2026-03-01T18:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let mut logs = [String::new(), String::new()];
+        for n in 0..3000 {
+            time += chrono::TimeDelta::minutes(match next(50) {
+                0 | 1 => i64::try_from(next(30)).unwrap() * 1440,
+                2..=4 => 600,
+                _ => i64::try_from(next(20)).unwrap(),
+            });
+            let card = format!("t:c{}", next(cards as u64));
+            let action = match next(40) {
+                0 => Action::Suspend { card },
+                1 => Action::Unsuspend { card },
+                2 => Action::Bury { card },
+                3 if n > 0 => Action::Undo {
+                    target: format!("e{}", n - 1),
+                },
+                _ => Action::Review {
+                    card,
+                    rating: [1, 2, 3, 3, 3, 4, 4, 4, 4, 4][usize::try_from(next(10)).unwrap()],
+                    ms: 1000 + next(9000),
+                },
+            };
+            let device = usize::try_from(next(2)).unwrap();
+            let event = Event {
+                id: format!("e{n}"),
+                time,
+                device: format!("d{device}"),
+                action,
+            };
+            logs[device].push_str(&event.to_line());
+            logs[device].push('\n');
+        }
+        for (d, log) in logs.iter().enumerate() {
+            std::fs::write(dir.join(format!("d{d}.jsonl")), log).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_replay_for_statistics_gives_the_same_on_any_number_of_threads() {
+        // The day marks are put together from each range's: a day is cleared or idle on
+        // several threads exactly when it is on one.
+        for seed in [1, 2, 3] {
+            let dir = tempfile::tempdir().unwrap();
+            random_history(dir.path(), 40, seed);
+            let items: Vec<String> = (0..30).map(|i| format!("t:c{i}")).collect();
+            let loaded = crate::storage::reader::load(dir.path(), &items).unwrap();
+            let cfg = SchedulerConfig::new(crate::scheduler::DayClock::new(
+                crate::scheduler::Zone::Named(chrono_tz::America::New_York),
+                4,
+            ));
+            let item_deck: Vec<u32> = (0..30).map(|i| i % 2).collect();
+            let now = chrono::DateTime::parse_from_rfc3339("2026-06-01T12:00:00Z")
+                .unwrap()
+                .with_timezone(&chrono::Utc);
+            let runs = loaded.runs();
+            for deck in [None, Some(1)] {
+                let scope = Scope {
+                    n_items: items.len(),
+                    item_deck: &item_deck,
+                    deck,
+                    cfg: &cfg,
+                    reviews_per_day: 6,
+                    now,
+                };
+                let one = replay_answers_on(&loaded, &runs, 1, &scope);
+                assert!(!one.marks.cleared.is_empty() && !one.marks.idle.is_empty());
+                let key = |a: &Answered| (a.time, a.item, a.rating as u8, a.ms);
+                let mut one_answered: Vec<_> = one.answered.iter().map(key).collect();
+                one_answered.sort_unstable();
+                for threads in [2, 3, 4] {
+                    let many = replay_answers_on(&loaded, &runs, threads, &scope);
+                    assert_eq!(many.marks, one.marks, "seed {seed}, {threads} threads");
+                    assert_eq!(many.states, one.states);
+                    assert_eq!(many.days, one.days);
+                    assert_eq!(many.total, one.total);
+                    let mut answered: Vec<_> = many.answered.iter().map(key).collect();
+                    answered.sort_unstable();
+                    assert_eq!(answered, one_answered);
+                }
+            }
+        }
+    }
 
     #[test]
     fn due_days_agree_with_a_sorted_map() {
