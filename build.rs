@@ -35,4 +35,22 @@ fn main() {
     let out =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_decks.rs");
     std::fs::write(out, code).expect("write the built-in deck list");
+
+    // The library's layout cache (`storage::layoutcache`) holds what this code derives
+    // from the decks: a hash of its source keys the cache, so a build that derives
+    // differently never reads a layout an older one wrote.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in [
+        "src/study/progress.rs",
+        "src/study/drill.rs",
+        "src/storage/layoutcache.rs",
+    ] {
+        println!("cargo:rerun-if-changed={file}");
+        let bytes =
+            std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap_or_default();
+        for b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    println!("cargo:rustc-env=MEDTERM_LAYOUT_SOURCE={hash:016x}");
 }

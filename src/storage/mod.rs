@@ -9,6 +9,7 @@ pub mod deckcache;
 pub mod deckfiles;
 pub mod history;
 pub mod interchange;
+pub mod layoutcache;
 pub mod lock;
 pub mod log;
 pub mod paths;

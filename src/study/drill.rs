@@ -68,6 +68,10 @@ impl Drill {
 /// A card by deck and position in it.
 pub type CardRef = (u32, u32);
 
+/// A word index as lists: the word parts' and the look-alikes' names (hashed) with their
+/// cards, and the word-part cards of each kind.
+pub type PlainIndex = (Vec<(u64, CardRef)>, Vec<(u64, CardRef)>, [Vec<CardRef>; 3]);
+
 /// The loaded decks' cards by front (and variant), lowercased: word parts for a term's
 /// `parts`, any card for `confused_with`.
 /// Names are kept as hashes of their lower-cased text (no string per card: 50 000 cards
@@ -153,6 +157,36 @@ impl WordIndex {
             }
         }
         index
+    }
+
+    /// The index as plain lists, for the layout cache.
+    pub fn to_plain(&self) -> PlainIndex {
+        (
+            self.parts.iter().map(|(&h, &r)| (h, r)).collect(),
+            self.any.iter().map(|(&h, &r)| (h, r)).collect(),
+            self.by_kind.clone(),
+        )
+    }
+
+    /// The index [`WordIndex::to_plain`] gave (see [`WordIndex::fits`]).
+    pub fn from_plain((parts, any, by_kind): PlainIndex) -> WordIndex {
+        WordIndex {
+            parts: parts.into_iter().collect(),
+            any: any.into_iter().collect(),
+            by_kind,
+        }
+    }
+
+    /// Whether every card the index names is one of `decks`'.
+    pub fn fits(&self, decks: &LoadedDecks) -> bool {
+        let fits = |&(d, c): &CardRef| {
+            decks
+                .decks
+                .get(d as usize)
+                .is_some_and(|deck| (c as usize) < deck.cards.len())
+        };
+        self.parts.values().chain(self.any.values()).all(fits)
+            && self.by_kind.iter().flatten().all(fits)
     }
 
     pub fn part(&self, decks: &LoadedDecks, name: &str) -> Option<CardRef> {

@@ -23,6 +23,21 @@ pub struct DeckSet {
     /// The decks cache to write and its key, when the decks were parsed and the writing
     /// was left for later ([`DeckSet::load_unsaved`]).
     unsaved: Option<(PathBuf, u64)>,
+    /// The decks cache's key for these decks (a hash of every byte of every deck file),
+    /// when they loaded without a problem: what is derived from the decks alone (the
+    /// study library's layout) is cached under it too.
+    pub key: Option<u64>,
+}
+
+/// The deck files a load reads, listed, and their key when every one could be listed.
+pub struct DeckFiles {
+    user: Vec<PathBuf>,
+    user_unlisted: Vec<Diagnostic>,
+    extra: Vec<PathBuf>,
+    extra_unlisted: Vec<Diagnostic>,
+    /// The decks cache's key for these files, hashed as they were read; `None` when one
+    /// could not be listed or read.
+    pub key: Option<u64>,
 }
 
 impl DeckSet {
@@ -61,34 +76,54 @@ impl DeckSet {
     /// [`DeckSet::load`], leaving the writing of the decks cache to [`DeckSet::save_cache`]
     /// (the study screen writes it once the first card is shown).
     pub fn load_unsaved(data_dir: &DataDir, extra: &[PathBuf]) -> DeckSet {
-        let cache = data_dir.cache_dir().join("decks.bin");
-        // The files, each once: the data dir's, then the `--deck` ones not among them.
+        DeckSet::load_listed(data_dir, DeckSet::list(data_dir, extra))
+    }
+
+    /// The files [`DeckSet::load_unsaved`] reads, each once: the data dir's, then the
+    /// `--deck` ones not among them; and their key, hashed as they are read (they are read
+    /// whole only to be parsed).
+    pub fn list(data_dir: &DataDir, extra: &[PathBuf]) -> DeckFiles {
         let (user, user_unlisted) = deckfiles::list_paths(&[data_dir.decks_dir()], true);
         let (extra, extra_unlisted) = deckfiles::list_paths(extra, false);
         let extra: Vec<PathBuf> = extra
             .into_iter()
             .filter(|f| !user.iter().any(|u| deckfiles::same_file(u, f)))
             .collect();
-        // Unchanged deck files (every byte) come from the cache instead of the parser. The
-        // files are hashed as they are read, not held: they are read whole only to be parsed.
-        if user_unlisted.is_empty() && extra_unlisted.is_empty() {
+        let key = if user_unlisted.is_empty() && extra_unlisted.is_empty() {
             let files: Vec<PathBuf> = user.iter().chain(&extra).cloned().collect();
-            if let Some(key) = deckcache::key_of_files(&deck::builtin_sources(), &files)
-                && let Some(loaded) = deckcache::load(&cache, key)
-            {
-                return DeckSet {
-                    loaded,
-                    unreadable: Vec::new(),
-                    unsaved: None,
-                };
-            }
+            deckcache::key_of_files(&deck::builtin_sources(), &files)
+        } else {
+            None
+        };
+        DeckFiles {
+            user,
+            user_unlisted,
+            extra,
+            extra_unlisted,
+            key,
+        }
+    }
+
+    /// The decks of listed files: unchanged deck files (every byte) come from the cache
+    /// instead of the parser.
+    pub fn load_listed(data_dir: &DataDir, files: DeckFiles) -> DeckSet {
+        let cache = data_dir.cache_dir().join("decks.bin");
+        if let Some(key) = files.key
+            && let Some(loaded) = deckcache::load(&cache, key)
+        {
+            return DeckSet {
+                loaded,
+                unreadable: Vec::new(),
+                unsaved: None,
+                key: Some(key),
+            };
         }
         let mut sources = deck::builtin_sources();
         let mut rejected = Vec::new();
         let mut unreadable = Vec::new();
         for read in [
-            deckfiles::read_files(user, user_unlisted),
-            deckfiles::read_files(extra, extra_unlisted),
+            deckfiles::read_files(files.user, files.user_unlisted),
+            deckfiles::read_files(files.extra, files.extra_unlisted),
         ] {
             sources.extend(read.sources);
             rejected.extend(read.rejected);
@@ -100,12 +135,14 @@ impl DeckSet {
             None => (deck::load(&sources), Some((cache, key))),
         };
         // Only a load without any problem is cached; the rejected files are added after.
+        let clean = loaded.diagnostics.is_empty() && rejected.is_empty() && unreadable.is_empty();
         let unsaved = unsaved.filter(|_| loaded.diagnostics.is_empty());
         loaded.diagnostics.extend(rejected);
         DeckSet {
             loaded,
             unreadable,
             unsaved,
+            key: clean.then_some(key),
         }
     }
 

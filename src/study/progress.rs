@@ -32,27 +32,60 @@ pub struct Library {
     /// Word parts and look-alikes by name, for the drills.
     pub index: WordIndex,
     queue_cards: Vec<QueueCard>,
+    /// The decks' key, when the layout was worked out from decks that have one and is not
+    /// in the layout cache yet.
+    layout_unsaved: Option<u64>,
+}
+
+/// What a library derives from its decks alone: its items, the queue's view of them and
+/// the word index. Worked out from the decks ([`Layout::build`]), or read from the layout
+/// cache ([`Layout::load`]) beside the decks' decoding.
+#[derive(Debug)]
+pub struct Layout {
+    items: Vec<Item>,
+    index: WordIndex,
+    queue_cards: Vec<QueueCard>,
 }
 
 /// An item as made, before the keys' buffer is: deck, card, reversed, drill, and where its
 /// key is in the buffer.
 type Made = (u32, u32, bool, Option<Drill>, std::ops::Range<usize>);
 
-impl Library {
-    pub fn new(decks: DeckSet) -> Library {
-        let cards: usize = decks.loaded.decks.iter().map(|d| d.cards.len()).sum();
-        let index = WordIndex::new(&decks.loaded);
+/// What an item is, in the layout cache: the card (0), its reversed direction (1), or a
+/// drill of it (2 and on, in `Drill::ALL`'s order).
+fn item_code(reversed: bool, drill: Option<Drill>) -> u8 {
+    match drill {
+        Some(d) => {
+            2 + u8::try_from(Drill::ALL.iter().position(|&x| x == d).unwrap_or(0)).unwrap_or(0)
+        }
+        None => u8::from(reversed),
+    }
+}
+
+fn item_of_code(code: u8) -> Option<(bool, Option<Drill>)> {
+    match code {
+        0 | 1 => Some((code == 1, None)),
+        _ => Some((false, Some(*Drill::ALL.get(usize::from(code - 2))?))),
+    }
+}
+
+impl Layout {
+    pub fn build(decks: &crate::deck::LoadedDecks) -> Layout {
+        let cards: usize = decks.decks.iter().map(|d| d.cards.len()).sum();
+        let index = WordIndex::new(decks);
         // Every key goes into one buffer and each item's key is a piece of it: no string an
-        // item (50 000 fewer allocations at start-up).
-        let mut keys = String::with_capacity(cards * 16);
-        let mut made: Vec<Made> = Vec::with_capacity(cards);
-        let mut queue_cards = Vec::with_capacity(cards);
-        for (d, deck) in decks.loaded.decks.iter().enumerate() {
+        // item (50 000 fewer allocations at start-up). Room for a reversed direction and
+        // the drills of every card: pages never written cost nothing, a vector grown
+        // twice costs a copy.
+        let mut keys = String::with_capacity(cards * 24);
+        let mut made: Vec<Made> = Vec::with_capacity(cards * 2);
+        let mut queue_cards = Vec::with_capacity(cards * 2);
+        for (d, deck) in decks.decks.iter().enumerate() {
             let d = u32::try_from(d).unwrap_or(u32::MAX);
             for (c, card) in deck.cards.iter().enumerate() {
                 let c = u32::try_from(c).unwrap_or(u32::MAX);
                 let group = u32::try_from(queue_cards.len()).unwrap_or(u32::MAX);
-                let drills = index.drills_of(&decks.loaded, (d, c), card);
+                let drills = index.drills_of(decks, (d, c), card);
                 let reversed = deck.is_reversed(card);
                 let suffixes = std::iter::once((false, None, ""))
                     .chain(reversed.then_some((true, None, REVERSE_SUFFIX)))
@@ -84,11 +117,121 @@ impl Library {
                 key: keys.slice(key).unwrap_or_default(),
             })
             .collect();
-        Library {
-            decks,
+        Layout {
             items,
             index,
             queue_cards,
+        }
+    }
+
+    /// The layout cached for decks of key `key` (see `storage::layoutcache`), if any.
+    pub fn load(dir: &crate::storage::DataDir, key: u64) -> Option<Layout> {
+        let plain = crate::storage::layoutcache::load(&layout_path(dir), key)?;
+        let keys = Text::buffer(plain.keys)?;
+        let mut start = 0;
+        let mut items = Vec::with_capacity(plain.items.len());
+        for it in &plain.items {
+            let (reversed, drill) = item_of_code(it.what)?;
+            let end = it.key_end as usize;
+            items.push(Item {
+                deck: it.card.0,
+                card: it.card.1,
+                reversed,
+                drill,
+                key: keys.slice(start..end)?,
+            });
+            start = end;
+        }
+        Some(Layout {
+            items,
+            index: WordIndex::from_plain((plain.parts, plain.any, plain.by_kind)),
+            queue_cards: plain.queue_cards,
+        })
+    }
+
+    /// Whether every card the layout names is one of `decks`'.
+    fn fits(&self, decks: &crate::deck::LoadedDecks) -> bool {
+        self.items.iter().all(|it| {
+            decks
+                .decks
+                .get(it.deck as usize)
+                .is_some_and(|d| (it.card as usize) < d.cards.len())
+        }) && self.queue_cards.len() == self.items.len()
+            && self.index.fits(decks)
+    }
+
+    fn to_plain(&self) -> crate::storage::layoutcache::Layout {
+        use crate::storage::layoutcache::LayoutItem;
+        let mut keys = String::new();
+        let items = self
+            .items
+            .iter()
+            .map(|it| {
+                keys.push_str(&it.key);
+                LayoutItem {
+                    card: (it.deck, it.card),
+                    what: item_code(it.reversed, it.drill),
+                    key_end: u32::try_from(keys.len()).unwrap_or(u32::MAX),
+                }
+            })
+            .collect();
+        let (parts, any, by_kind) = self.index.to_plain();
+        crate::storage::layoutcache::Layout {
+            items,
+            queue_cards: self.queue_cards.clone(),
+            keys,
+            parts,
+            any,
+            by_kind,
+        }
+    }
+}
+
+/// The layout cache file.
+pub fn layout_path(dir: &crate::storage::DataDir) -> std::path::PathBuf {
+    dir.cache_dir().join("library.bin")
+}
+
+impl Library {
+    pub fn new(decks: DeckSet) -> Library {
+        let layout = Layout::build(&decks.loaded);
+        let layout_unsaved = decks.key;
+        Library::with_layout(decks, layout, layout_unsaved)
+    }
+
+    /// The library of `decks` with the layout `cached` read for them (under `key`, see
+    /// [`Layout::load`]), or worked out when it is not theirs.
+    pub fn with_cached(decks: DeckSet, cached: Option<(u64, Layout)>) -> Library {
+        match cached {
+            Some((key, layout)) if decks.key == Some(key) && layout.fits(&decks.loaded) => {
+                Library::with_layout(decks, layout, None)
+            }
+            _ => Library::new(decks),
+        }
+    }
+
+    fn with_layout(decks: DeckSet, layout: Layout, layout_unsaved: Option<u64>) -> Library {
+        Library {
+            decks,
+            items: layout.items,
+            index: layout.index,
+            queue_cards: layout.queue_cards,
+            layout_unsaved,
+        }
+    }
+
+    /// Writes the layout cache if the layout was worked out and is not written yet.
+    pub fn save_layout(&mut self, dir: &crate::storage::DataDir) {
+        if let Some(key) = self.layout_unsaved.take() {
+            let layout = Layout {
+                items: std::mem::take(&mut self.items),
+                index: std::mem::take(&mut self.index),
+                queue_cards: std::mem::take(&mut self.queue_cards),
+            };
+            crate::storage::layoutcache::save(&layout_path(dir), key, &layout.to_plain());
+            self.items = layout.items;
+            self.index = layout.index;
+            self.queue_cards = layout.queue_cards;
         }
     }
 
@@ -264,12 +407,26 @@ pub fn load_library_and_progress_unsaved(
     cfg: &SchedulerConfig,
 ) -> std::io::Result<(Library, Progress, LoadReport)> {
     let (library, cached) = std::thread::scope(|scope| {
-        let cached = scope.spawn(|| cached_states(dir, cfg));
-        let library = Library::new(DeckSet::load_unsaved(dir, extra));
-        let cached = cached
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("the cache reader panicked")));
-        (library, cached)
+        // The states cache and the library's layout need no deck: they are read on another
+        // thread while the decks decode here. The layout waits for the decks' key, which
+        // hashing the deck files gives here first.
+        let (key_tx, key_rx) = std::sync::mpsc::channel::<Option<u64>>();
+        let cached = scope.spawn(move || {
+            let states = cached_states(dir, cfg);
+            let key = key_rx.recv().ok().flatten();
+            let layout = key.and_then(|k| Layout::load(dir, k).map(|l| (k, l)));
+            (states, layout)
+        });
+        let files = DeckSet::list(dir, extra);
+        let _ = key_tx.send(files.key);
+        let decks = DeckSet::load_listed(dir, files);
+        match cached.join() {
+            Ok((cached, layout)) => (Library::with_cached(decks, layout), cached),
+            Err(_) => (
+                Library::new(decks),
+                Err(std::io::Error::other("the cache reader panicked")),
+            ),
+        }
     });
     let (progress, report) = progress_from(&library, dir, cfg, cached?)?;
     Ok((library, progress, report))
@@ -364,6 +521,7 @@ pub fn save_loaded_caches(
     cfg: &SchedulerConfig,
 ) {
     library.decks.save_cache();
+    library.save_layout(dir);
     if std::mem::take(&mut report.states_unsaved) {
         save_cache(library, progress, dir, cfg, &report.files);
     }
@@ -578,5 +736,102 @@ impl LiveQueue {
         let learning = self.queue.learning.len() + self.queue.ahead.len();
         let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         (n(new), n(learning), n(review))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::{DayClock, Zone};
+
+    const DECK: &str = r#"
+[deck]
+id = "t"
+name = "Tiny"
+reverse = true
+
+[[card]]
+id = "gastr"
+front = "gastr/o"
+back = "stomach"
+kind = "combining-form"
+
+[[card]]
+id = "enter"
+front = "enter/o"
+back = "small intestine"
+kind = "combining-form"
+confused_with = ["inter-"]
+
+[[card]]
+id = "inter"
+front = "inter-"
+back = "between"
+kind = "prefix"
+confused_with = ["enter/o"]
+
+[[card]]
+id = "itis"
+front = "-itis"
+back = "inflammation"
+kind = "suffix"
+
+[[card]]
+id = "ge"
+front = "gastroenteritis"
+back = "inflammation of the stomach and small intestine"
+kind = "term"
+parts = ["gastr/o", "enter/o", "-itis"]
+"#;
+
+    fn sorted(mut index: super::super::drill::PlainIndex) -> super::super::drill::PlainIndex {
+        index.0.sort_unstable();
+        index.1.sort_unstable();
+        index
+    }
+
+    #[test]
+    fn a_library_from_the_layout_cache_is_the_one_its_decks_give_and_an_edit_misses_it() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = crate::storage::DataDir::resolve(Some(home.path()), |_| None).unwrap();
+        std::fs::create_dir_all(dir.decks_dir()).unwrap();
+        std::fs::write(dir.decks_dir().join("t.toml"), DECK).unwrap();
+        let cfg = SchedulerConfig::new(DayClock::new(Zone::Named(chrono_tz::UTC), 4));
+        let (built, _, _) = load_library_and_progress(&dir, &[], &cfg).unwrap();
+        assert!(layout_path(&dir).exists());
+        // The deck's own items: both directions, and the term's drills and the look-alikes'.
+        let mine = |l: &Library| -> Vec<(String, bool, Option<Drill>)> {
+            l.items
+                .iter()
+                .filter(|i| i.key.starts_with("t:"))
+                .map(|i| (i.key.to_string(), i.reversed, i.drill))
+                .collect()
+        };
+        let items = mine(&built);
+        assert!(items.contains(&("t:gastr:reverse".to_owned(), true, None)));
+        assert!(items.iter().any(|i| i.2 == Some(Drill::Build)));
+        assert!(items.iter().any(|i| i.2 == Some(Drill::Confusables)));
+
+        let (cached, _, _) = load_library_and_progress_unsaved(&dir, &[], &cfg).unwrap();
+        assert_eq!(
+            cached.layout_unsaved, None,
+            "the layout came from its cache"
+        );
+        assert_eq!(cached.items, built.items);
+        assert_eq!(cached.queue_cards, built.queue_cards);
+        assert_eq!(
+            sorted(cached.index.to_plain()),
+            sorted(built.index.to_plain())
+        );
+
+        // A card more: another key, so the layout is worked out again and has it.
+        std::fs::write(
+            dir.decks_dir().join("t.toml"),
+            format!("{DECK}\n[[card]]\nid = \"card\"\nfront = \"cardi/o\"\nback = \"heart\"\n"),
+        )
+        .unwrap();
+        let (edited, _, _) = load_library_and_progress_unsaved(&dir, &[], &cfg).unwrap();
+        assert!(edited.layout_unsaved.is_some());
+        assert!(edited.items.iter().any(|i| &*i.key == "t:card:reverse"));
     }
 }
