@@ -155,6 +155,13 @@ struct Decoder<'a> {
 
 impl Decoder<'_> {
     fn len(&mut self) -> Option<usize> {
+        // Nearly every length is one byte.
+        if let Some((&b, rest)) = self.r.0.split_first()
+            && b < 0x80
+        {
+            self.r.0 = rest;
+            return Some(usize::from(b));
+        }
         let mut n = 0usize;
         for shift in (0..64).step_by(7) {
             let b = self.r.u8()?;
