@@ -232,15 +232,18 @@ impl Retention {
 }
 
 /// Retention over the study days `from..=today`: all, young, mature.
-pub fn retention(
-    answers: &[Answered],
+pub fn retention<'a>(
+    answers: impl IntoIterator<Item = &'a Answered>,
     clock: &DayClock,
     from: StudyDay,
     today: StudyDay,
 ) -> [Retention; 3] {
     let mut r = [Retention::default(); 3];
     let mut cache = DayCache::new(clock);
-    for a in answers.iter().filter(|a| a.phase_before == Phase::Review) {
+    for a in answers
+        .into_iter()
+        .filter(|a| a.phase_before == Phase::Review)
+    {
         let d = cache.day_of(a.time);
         if d < from || d > today {
             continue;
