@@ -227,11 +227,16 @@ impl CachedStates {
 
     /// The card key of state `i`.
     pub fn key(&self, i: usize) -> &str {
+        std::str::from_utf8(self.key_bytes(i)).unwrap_or("")
+    }
+
+    /// The card key of state `i` as bytes (UTF-8, checked when the cache was read): for
+    /// matching keys without checking them again.
+    pub fn key_bytes(&self, i: usize) -> &[u8] {
         self.keys
             .get(i)
             .and_then(|&(at, len)| self.bytes.get(at as usize..(at + len) as usize))
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("")
+            .unwrap_or_default()
     }
 
     /// Keys and states.
@@ -269,7 +274,11 @@ pub fn load(path: &Path, key: &CacheKey) -> Option<CachedStates> {
     for _ in 0..n {
         let len = r.u32()?;
         let at = u32::try_from(body.len() - r.0.len()).ok()?;
-        std::str::from_utf8(r.bytes(usize::try_from(len).ok()?)?).ok()?;
+        let key = r.bytes(usize::try_from(len).ok()?)?;
+        // Keys are nearly always ASCII, which is checked a word at a time.
+        if !key.is_ascii() {
+            std::str::from_utf8(key).ok()?;
+        }
         keys.push((at, len));
         states.push(decode_state(&mut r)?);
     }

@@ -483,7 +483,7 @@ fn match_cached(
         && items
             .iter()
             .enumerate()
-            .all(|(i, item)| cached.key(i) == item.key);
+            .all(|(i, item)| cached.key_bytes(i) == item.key.as_bytes());
     if in_order {
         let unknown: Vec<(String, CardState)> = (items.len()..cached.len())
             .map(|i| (cached.key(i).to_owned(), cached.states[i].clone()))
