@@ -301,6 +301,12 @@ fn blob_len(header: &[u8; HEADER], key: u64) -> Option<usize> {
     usize::try_from(r.u64()?).ok()
 }
 
+/// [`blob_len`] for whatever key the file has.
+fn blob_len_any(header: &[u8; HEADER]) -> Option<usize> {
+    let key = u64::from_le_bytes(*header.get(12..20)?.first_chunk()?);
+    blob_len(header, key)
+}
+
 /// The decks from the three parts of a file; `None` unless the checksum holds and every
 /// byte decodes.
 fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option<Vec<Deck>> {
@@ -407,13 +413,26 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
 }
 
 /// The cached decks for `key`, if the cache holds them (anything else reads as a miss).
-/// The blob is read into its own buffer, which becomes the cards' text as it is.
 pub fn load(path: &Path, key: u64) -> Option<LoadedDecks> {
+    read(path)?.decode(key)
+}
+
+/// A decks cache file as read, not yet checked against a key: reading it can go on while
+/// the deck files are hashed for their key elsewhere.
+pub struct Raw {
+    header: [u8; HEADER],
+    blob: Vec<u8>,
+    rest: Vec<u8>,
+}
+
+/// Reads the cache file: the blob into its own buffer, which becomes the cards' text as it
+/// is. `None` when there is no whole file of this format.
+pub fn read(path: &Path) -> Option<Raw> {
     use std::io::Read as _;
     let mut f = std::fs::File::open(path).ok()?;
     let mut header = [0u8; HEADER];
     f.read_exact(&mut header).ok()?;
-    let n = blob_len(&header, key)?;
+    let n = blob_len_any(&header)?;
     let size = usize::try_from(f.metadata().ok()?.len()).ok()?;
     if n > size {
         return None;
@@ -422,10 +441,17 @@ pub fn load(path: &Path, key: u64) -> Option<LoadedDecks> {
     (&mut f).take(n as u64).read_to_end(&mut blob).ok()?;
     let mut rest = Vec::with_capacity(size.saturating_sub(HEADER + n));
     f.read_to_end(&mut rest).ok()?;
-    decode(&header, blob, &rest, key).map(|decks| LoadedDecks {
-        decks,
-        diagnostics: Vec::new(),
-    })
+    Some(Raw { header, blob, rest })
+}
+
+impl Raw {
+    /// The decks, if the file holds those of `key`.
+    pub fn decode(self, key: u64) -> Option<LoadedDecks> {
+        decode(&self.header, self.blob, &self.rest, key).map(|decks| LoadedDecks {
+            decks,
+            diagnostics: Vec::new(),
+        })
+    }
 }
 
 /// Writes the cache for decks loaded without a diagnostic; best effort (a cache that cannot

@@ -107,9 +107,25 @@ impl DeckSet {
     /// The decks of listed files: unchanged deck files (every byte) come from the cache
     /// instead of the parser.
     pub fn load_listed(data_dir: &DataDir, files: DeckFiles) -> DeckSet {
-        let cache = data_dir.cache_dir().join("decks.bin");
+        let read = deckcache::read(&DeckSet::cache_path(data_dir));
+        DeckSet::load_listed_from(data_dir, files, read)
+    }
+
+    /// The decks cache file.
+    pub fn cache_path(data_dir: &DataDir) -> PathBuf {
+        data_dir.cache_dir().join("decks.bin")
+    }
+
+    /// [`DeckSet::load_listed`] with the cache file already read (see `deckcache::read`),
+    /// while the files were listed and hashed elsewhere.
+    pub fn load_listed_from(
+        data_dir: &DataDir,
+        files: DeckFiles,
+        read: Option<deckcache::Raw>,
+    ) -> DeckSet {
+        let cache = DeckSet::cache_path(data_dir);
         if let Some(key) = files.key
-            && let Some(loaded) = deckcache::load(&cache, key)
+            && let Some(loaded) = read.and_then(|r| r.decode(key))
         {
             return DeckSet {
                 loaded,

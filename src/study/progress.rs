@@ -7,8 +7,8 @@ use crate::deck::{Card, Deck, Text};
 use crate::scheduler::queue::{self, DoneToday, Limits, Queue, QueueCard, QueueInput};
 use crate::scheduler::{Answer, CardState, Interner, SchedulerConfig, StudyDay, replay_all};
 
-use super::DeckSet;
 use super::drill::{Drill, WordIndex};
+use super::{DeckFiles, DeckSet};
 
 pub use crate::deck::REVERSE_SUFFIX;
 
@@ -407,19 +407,23 @@ pub fn load_library_and_progress_unsaved(
     cfg: &SchedulerConfig,
 ) -> std::io::Result<(Library, Progress, LoadReport)> {
     let (library, cached) = std::thread::scope(|scope| {
-        // The states cache and the library's layout need no deck: they are read on another
-        // thread while the decks decode here. The layout waits for the decks' key, which
-        // hashing the deck files gives here first.
-        let (key_tx, key_rx) = std::sync::mpsc::channel::<Option<u64>>();
+        // Another thread lists and hashes the deck files for their key, then reads the
+        // states cache and the library's layout (they need no deck); this one reads the
+        // decks cache meanwhile and decodes it once the key says it is theirs.
+        let (files_tx, files_rx) = std::sync::mpsc::channel::<DeckFiles>();
         let cached = scope.spawn(move || {
+            let files = DeckSet::list(dir, extra);
+            let key = files.key;
+            let _ = files_tx.send(files);
             let states = cached_states(dir, cfg);
-            let key = key_rx.recv().ok().flatten();
             let layout = key.and_then(|k| Layout::load(dir, k).map(|l| (k, l)));
             (states, layout)
         });
-        let files = DeckSet::list(dir, extra);
-        let _ = key_tx.send(files.key);
-        let decks = DeckSet::load_listed(dir, files);
+        let read = crate::storage::deckcache::read(&DeckSet::cache_path(dir));
+        let files = files_rx
+            .recv()
+            .unwrap_or_else(|_| DeckSet::list(dir, extra));
+        let decks = DeckSet::load_listed_from(dir, files, read);
         match cached.join() {
             Ok((cached, layout)) => (Library::with_cached(decks, layout), cached),
             Err(_) => (
