@@ -17,8 +17,34 @@ pub(super) fn checksum_of(parts: &[&[u8]]) -> u64 {
     h.finish()
 }
 
+/// A sealed file's checksum is of its bytes in pieces of this size, so that a reader can
+/// check a file it reads a piece at a time into one small buffer ([`Sum`]).
+pub(super) const SEAL_PIECE: usize = 64 << 10;
+
 fn checksum(bytes: &[u8]) -> u64 {
-    checksum_of(&[bytes])
+    let mut sum = Sum::new();
+    for piece in bytes.chunks(SEAL_PIECE) {
+        sum.add(piece);
+    }
+    sum.finish()
+}
+
+/// A sealed file's checksum, worked out a piece at a time: each piece [`SEAL_PIECE`] bytes
+/// long but the last.
+pub(super) struct Sum(foldhash::quality::FoldHasher<'static>);
+
+impl Sum {
+    pub fn new() -> Sum {
+        static SEED: foldhash::quality::FixedState =
+            foldhash::quality::FixedState::with_seed(0x6d65_6474_6572_6d34);
+        Sum(SEED.build_hasher())
+    }
+    pub fn add(&mut self, piece: &[u8]) {
+        self.0.write(piece);
+    }
+    pub fn finish(&self) -> u64 {
+        self.0.finish()
+    }
 }
 
 /// The bytes of a sealed file without its checksum, if the checksum holds.

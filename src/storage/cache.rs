@@ -18,7 +18,7 @@ use super::binary::{Reader, Writer};
 use crate::scheduler::{CardState, Due, Memory, Phase, SchedulerConfig, StudyDay, Zone};
 
 /// Bump when the encoding or the meaning of a state changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"MDTMSTAT";
 
 /// What the cache is valid for.
@@ -206,13 +206,14 @@ fn decode_state(r: &mut Reader<'_>) -> Option<CardState> {
     })
 }
 
-/// Cached states and their card keys, in the order they were saved. The keys stay in the
-/// file's bytes (no string a card): a start matches them against the library's in place.
+/// Cached states and their card keys, in the order they were saved. The keys are one text
+/// (no string a card): a start matches them against the library's in place.
 #[derive(Debug)]
 pub struct CachedStates {
-    bytes: Vec<u8>,
-    /// Each key's place in `bytes` (checked UTF-8).
-    keys: Vec<(u32, u32)>,
+    /// Every key, one after the other (checked UTF-8).
+    key_text: Vec<u8>,
+    /// Where each key ends in `key_text`.
+    key_ends: Vec<u32>,
     pub states: Vec<CardState>,
 }
 
@@ -233,9 +234,13 @@ impl CachedStates {
     /// The card key of state `i` as bytes (UTF-8, checked when the cache was read): for
     /// matching keys without checking them again.
     pub fn key_bytes(&self, i: usize) -> &[u8] {
-        self.keys
-            .get(i)
-            .and_then(|&(at, len)| self.bytes.get(at as usize..(at + len) as usize))
+        let start = match i.checked_sub(1) {
+            Some(before) => self.key_ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.key_ends.get(i).copied().unwrap_or(start);
+        self.key_text
+            .get(start as usize..end as usize)
             .unwrap_or_default()
     }
 
@@ -260,39 +265,166 @@ pub fn save(path: &Path, key: &CacheKey, states: &[(&str, &CardState)]) -> io::R
     atomic::write_cache(path, &w.seal())
 }
 
+/// A state takes at most this many bytes in the file.
+const MAX_STATE: usize = 80;
+
 /// The cached states, if the cache exists and is for exactly `key`.
+///
+/// The file is read a piece at a time into one small buffer and checked as it goes (the
+/// states of a whole library are 4 MB: a buffer of the whole file was a thousand fresh
+/// pages a start, about 3 ms); anything but a whole file of this key reads as a miss.
 pub fn load(path: &Path, key: &CacheKey) -> Option<CachedStates> {
-    let bytes = std::fs::read(path).ok()?;
-    let body = super::binary::unseal(&bytes)?;
-    let mut r = Reader(body);
+    let mut file = Pieces::open(path)?;
+    let mut r = file.at_least(8 + 4 + 8 + 8)?;
     if r.take::<8>()? != *MAGIC || r.u32()? != FORMAT || r.u64()? != key.0 {
         return None;
     }
     let n = usize::try_from(r.u64()?).ok()?;
-    let mut keys = Vec::with_capacity(n.min(body.len() / 40));
-    let mut states = Vec::with_capacity(n.min(body.len() / 40));
+    file.consume(8 + 4 + 8 + 8);
+    // Never trust a count for an allocation: each state takes at least 8 bytes.
+    let room = n.min(file.body_len / 8);
+    let mut out = CachedStates {
+        key_text: Vec::with_capacity(room * 16),
+        key_ends: Vec::with_capacity(room),
+        states: Vec::with_capacity(room),
+    };
     for _ in 0..n {
-        let len = r.u32()?;
-        let at = u32::try_from(body.len() - r.0.len()).ok()?;
-        let key = r.bytes(usize::try_from(len).ok()?)?;
+        let len = usize::try_from(file.at_least(4)?.u32()?).ok()?;
+        let mut r = file.at_least(4 + len + MAX_STATE)?;
+        let whole = r.0.len();
+        r.u32()?;
+        let key = r.bytes(len)?;
         // Keys are nearly always ASCII, which is checked a word at a time.
         if !key.is_ascii() {
             std::str::from_utf8(key).ok()?;
         }
-        keys.push((at, len));
-        states.push(decode_state(&mut r)?);
+        out.key_text.extend_from_slice(key);
+        out.key_ends.push(u32::try_from(out.key_text.len()).ok()?);
+        out.states.push(decode_state(&mut r)?);
+        let used = whole - r.0.len();
+        file.consume(used);
     }
-    r.0.is_empty().then_some(CachedStates {
-        bytes,
-        keys,
-        states,
-    })
+    file.finish().then_some(out)
+}
+
+/// A sealed file read a piece at a time (see `binary::Sum`): what has been read and not
+/// used yet is in `window[at..]`.
+struct Pieces {
+    file: File,
+    body_len: usize,
+    read: usize,
+    window: Vec<u8>,
+    at: usize,
+    sum: super::binary::Sum,
+}
+
+impl Pieces {
+    fn open(path: &Path) -> Option<Pieces> {
+        let file = File::open(path).ok()?;
+        let size = usize::try_from(file.metadata().ok()?.len()).ok()?;
+        Some(Pieces {
+            file,
+            body_len: size.checked_sub(8)?,
+            read: 0,
+            window: Vec::with_capacity(2 * super::binary::SEAL_PIECE),
+            at: 0,
+            sum: super::binary::Sum::new(),
+        })
+    }
+
+    /// A reader over what is left, with at least `n` bytes unless the body ends first.
+    fn at_least(&mut self, n: usize) -> Option<Reader<'_>> {
+        while self.window.len() - self.at < n && self.read < self.body_len {
+            if self.at > 0 {
+                self.window.drain(..self.at);
+                self.at = 0;
+            }
+            let piece = super::binary::SEAL_PIECE.min(self.body_len - self.read);
+            let start = self.window.len();
+            self.window.resize(start + piece, 0);
+            self.file.read_exact(&mut self.window[start..]).ok()?;
+            self.sum.add(&self.window[start..]);
+            self.read += piece;
+        }
+        Some(Reader(&self.window[self.at..]))
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.at = (self.at + n).min(self.window.len());
+    }
+
+    /// Whether the whole body was used and the checksum after it holds.
+    fn finish(mut self) -> bool {
+        let mut sum = [0u8; 8];
+        self.at == self.window.len()
+            && self.read == self.body_len
+            && self.file.read_exact(&mut sum).is_ok()
+            && u64::from_le_bytes(sum) == self.sum.finish()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scheduler::DayClock;
+
+    #[test]
+    fn a_cache_of_many_pieces_reads_back_whole_and_any_cut_or_change_is_a_miss() {
+        // Enough states for several of the reader's pieces, records across their bounds,
+        // keys of every length and some not ASCII.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("states.bin");
+        let k = CacheKey(7);
+        let keys: Vec<String> = (0..6000)
+            .map(|i| format!("d{}:{}{}", i % 7, "µ".repeat(i % 3), "x".repeat(i % 40)))
+            .collect();
+        let states: Vec<CardState> = (0..6000_u32)
+            .map(|i| CardState {
+                reps: i,
+                lapses: i % 5,
+                step: (i % 2 == 0).then_some(1),
+                memory: (i % 3 == 0).then_some(Memory {
+                    stability: f64::from(i) / 7.0,
+                    difficulty: 5.5,
+                }),
+                due: if i % 4 == 0 {
+                    Due::At("2026-12-04T10:00:00Z".parse().unwrap())
+                } else {
+                    Due::Unseen
+                },
+                ..CardState::default()
+            })
+            .collect();
+        let pairs: Vec<(&str, &CardState)> =
+            keys.iter().map(String::as_str).zip(states.iter()).collect();
+        save(&path, &k, &pairs).unwrap();
+        let back = load(&path, &k).unwrap();
+        assert_eq!(back.iter().collect::<Vec<_>>(), pairs);
+        assert_eq!(back.key_bytes(5999), keys[5999].as_bytes());
+
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > 3 * crate::storage::binary::SEAL_PIECE);
+        let piece = crate::storage::binary::SEAL_PIECE;
+        for cut in [
+            0,
+            20,
+            piece - 1,
+            piece,
+            piece + 1,
+            2 * piece + 3,
+            bytes.len() - 9,
+            bytes.len() - 1,
+        ] {
+            std::fs::write(&path, &bytes[..cut]).unwrap();
+            assert!(load(&path, &k).is_none(), "cut at {cut}");
+        }
+        for at in [30, piece + 5, bytes.len() - 20, bytes.len() - 3] {
+            let mut changed = bytes.clone();
+            changed[at] ^= 0x20;
+            std::fs::write(&path, &changed).unwrap();
+            assert!(load(&path, &k).is_none(), "byte {at} changed");
+        }
+    }
 
     #[test]
     fn states_round_trip_and_any_change_of_a_log_or_a_setting_changes_the_key() {

@@ -15,7 +15,7 @@ use super::binary::{Reader, Writer, unseal};
 use crate::scheduler::queue::QueueCard;
 
 /// Bump when the encoding changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"MDTMLAYT";
 
 /// A card of a deck: deck index, card index.
