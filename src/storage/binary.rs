@@ -7,6 +7,7 @@
 //! reads as a miss, which only costs a replay.
 
 use std::hash::{BuildHasher as _, Hasher as _};
+use std::io::Read as _;
 
 /// The checksum of a file written in parts (each hashed as one piece).
 pub(super) fn checksum_of(parts: &[&[u8]]) -> u64 {
@@ -48,9 +49,71 @@ impl Sum {
 }
 
 /// The bytes of a sealed file without its checksum, if the checksum holds.
+#[cfg(test)]
 pub(super) fn unseal(bytes: &[u8]) -> Option<&[u8]> {
     let (body, sum) = bytes.split_last_chunk::<8>()?;
     (u64::from_le_bytes(*sum) == checksum(body)).then_some(body)
+}
+
+/// A sealed file read a piece at a time (see `binary::Sum`): what has been read and not
+/// used yet is in `window[at..]`.
+pub(super) struct Pieces {
+    file: std::fs::File,
+    body_len: usize,
+    read: usize,
+    window: Vec<u8>,
+    at: usize,
+    sum: Sum,
+}
+
+impl Pieces {
+    pub fn open(path: &std::path::Path) -> Option<Pieces> {
+        let file = std::fs::File::open(path).ok()?;
+        let size = usize::try_from(file.metadata().ok()?.len()).ok()?;
+        Some(Pieces {
+            file,
+            body_len: size.checked_sub(8)?,
+            read: 0,
+            window: Vec::with_capacity(2 * SEAL_PIECE),
+            at: 0,
+            sum: Sum::new(),
+        })
+    }
+
+    /// A reader over what is left, with at least `n` bytes unless the body ends first.
+    /// The length of the file without its checksum.
+    pub fn body_len(&self) -> usize {
+        self.body_len
+    }
+
+    pub fn at_least(&mut self, n: usize) -> Option<Reader<'_>> {
+        while self.window.len() - self.at < n && self.read < self.body_len {
+            if self.at > 0 {
+                self.window.drain(..self.at);
+                self.at = 0;
+            }
+            let piece = SEAL_PIECE.min(self.body_len - self.read);
+            let start = self.window.len();
+            self.window.resize(start + piece, 0);
+            self.file.read_exact(&mut self.window[start..]).ok()?;
+            self.sum.add(&self.window[start..]);
+            self.read += piece;
+        }
+        Some(Reader(&self.window[self.at..]))
+    }
+
+    pub fn consume(&mut self, n: usize) {
+        self.at = (self.at + n).min(self.window.len());
+    }
+
+    /// Whether the whole body was used and the checksum after it holds.
+    pub fn finish(mut self) -> bool {
+        let mut sum = [0u8; 8];
+        self.at == self.window.len()
+            && self.read == self.body_len
+            && self.file.read_exact(&mut sum).is_ok()
+            && u64::from_le_bytes(sum) == self.sum.finish()
+    }
 }
 
 pub(super) struct Writer(pub Vec<u8>);

@@ -274,7 +274,7 @@ const MAX_STATE: usize = 80;
 /// states of a whole library are 4 MB: a buffer of the whole file was a thousand fresh
 /// pages a start, about 3 ms); anything but a whole file of this key reads as a miss.
 pub fn load(path: &Path, key: &CacheKey) -> Option<CachedStates> {
-    let mut file = Pieces::open(path)?;
+    let mut file = super::binary::Pieces::open(path)?;
     let mut r = file.at_least(8 + 4 + 8 + 8)?;
     if r.take::<8>()? != *MAGIC || r.u32()? != FORMAT || r.u64()? != key.0 {
         return None;
@@ -282,7 +282,7 @@ pub fn load(path: &Path, key: &CacheKey) -> Option<CachedStates> {
     let n = usize::try_from(r.u64()?).ok()?;
     file.consume(8 + 4 + 8 + 8);
     // Never trust a count for an allocation: each state takes at least 8 bytes.
-    let room = n.min(file.body_len / 8);
+    let room = n.min(file.body_len() / 8);
     let mut out = CachedStates {
         key_text: Vec::with_capacity(room * 16),
         key_ends: Vec::with_capacity(room),
@@ -305,62 +305,6 @@ pub fn load(path: &Path, key: &CacheKey) -> Option<CachedStates> {
         file.consume(used);
     }
     file.finish().then_some(out)
-}
-
-/// A sealed file read a piece at a time (see `binary::Sum`): what has been read and not
-/// used yet is in `window[at..]`.
-struct Pieces {
-    file: File,
-    body_len: usize,
-    read: usize,
-    window: Vec<u8>,
-    at: usize,
-    sum: super::binary::Sum,
-}
-
-impl Pieces {
-    fn open(path: &Path) -> Option<Pieces> {
-        let file = File::open(path).ok()?;
-        let size = usize::try_from(file.metadata().ok()?.len()).ok()?;
-        Some(Pieces {
-            file,
-            body_len: size.checked_sub(8)?,
-            read: 0,
-            window: Vec::with_capacity(2 * super::binary::SEAL_PIECE),
-            at: 0,
-            sum: super::binary::Sum::new(),
-        })
-    }
-
-    /// A reader over what is left, with at least `n` bytes unless the body ends first.
-    fn at_least(&mut self, n: usize) -> Option<Reader<'_>> {
-        while self.window.len() - self.at < n && self.read < self.body_len {
-            if self.at > 0 {
-                self.window.drain(..self.at);
-                self.at = 0;
-            }
-            let piece = super::binary::SEAL_PIECE.min(self.body_len - self.read);
-            let start = self.window.len();
-            self.window.resize(start + piece, 0);
-            self.file.read_exact(&mut self.window[start..]).ok()?;
-            self.sum.add(&self.window[start..]);
-            self.read += piece;
-        }
-        Some(Reader(&self.window[self.at..]))
-    }
-
-    fn consume(&mut self, n: usize) {
-        self.at = (self.at + n).min(self.window.len());
-    }
-
-    /// Whether the whole body was used and the checksum after it holds.
-    fn finish(mut self) -> bool {
-        let mut sum = [0u8; 8];
-        self.at == self.window.len()
-            && self.read == self.body_len
-            && self.file.read_exact(&mut sum).is_ok()
-            && u64::from_le_bytes(sum) == self.sum.finish()
-    }
 }
 
 #[cfg(test)]

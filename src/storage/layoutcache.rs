@@ -11,11 +11,11 @@
 use std::path::Path;
 
 use super::atomic;
-use super::binary::{Reader, Writer, unseal};
+use super::binary::{Pieces, Reader, Writer};
 use crate::scheduler::queue::QueueCard;
 
 /// Bump when the encoding changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"MDTMLAYT";
 
 /// A card of a deck: deck index, card index.
@@ -64,21 +64,26 @@ fn read_card(r: &mut Reader<'_>) -> Option<CardAt> {
     Some((r.u32()?, r.u32()?))
 }
 
+/// Bytes an item takes in the file.
+const ITEM_BYTES: usize = 4 + 4 + 1 + 4 + 8;
+
 fn encode(decks_key: u64, layout: &Layout) -> Vec<u8> {
     let n = layout.items.len();
-    let mut w = Writer(Vec::with_capacity(64 + n * 33 + layout.keys.len()));
+    let mut w = Writer(Vec::with_capacity(64 + n * ITEM_BYTES + layout.keys.len()));
     w.0.extend_from_slice(MAGIC);
     w.u64(file_key(decks_key));
     w.u64(n as u64);
+    // The keys first: a reader makes their text before the items that point into it.
+    w.u64(layout.keys.len() as u64);
+    w.0.extend_from_slice(layout.keys.as_bytes());
     for (item, q) in layout.items.iter().zip(&layout.queue_cards) {
+        // A queue card's deck is its item's; its group (siblings) is the first item of
+        // the card, which a reader works out.
         card(&mut w, item.card);
         w.u8(item.what);
         w.u32(item.key_end);
-        w.u32(q.deck);
-        w.u32(q.group);
         w.u64(q.key_hash);
     }
-    w.prefixed(layout.keys.as_bytes());
     for map in [&layout.parts, &layout.any] {
         w.u64(map.len() as u64);
         for &(h, at) in map {
@@ -95,66 +100,155 @@ fn encode(decks_key: u64, layout: &Layout) -> Vec<u8> {
     w.seal()
 }
 
-/// A count read from the file, never trusted for more than the bytes left could hold.
-fn count(r: &mut Reader<'_>, each: usize) -> Option<usize> {
-    let n = usize::try_from(r.u64()?).ok()?;
-    (n <= r.0.len() / each).then_some(n)
+/// A layout file being read, a piece at a time into one small buffer (see
+/// `binary::Pieces`): its keys first ([`open`]), then its items one by one
+/// ([`Items::next_item`]), then its word index ([`Items::finish`]).
+pub struct Items {
+    file: Pieces,
+    total: usize,
+    left: usize,
+    keys_len: usize,
+    last: Option<(CardAt, u32)>,
+    key_start: u32,
 }
 
-fn decode(bytes: &[u8], decks_key: u64) -> Option<Layout> {
-    let mut r = Reader(unseal(bytes)?);
+/// The layout file of decks of key `decks_key`, if there is one: its keys, and its items
+/// to read. Anything but a whole file of this key reads as a miss, at the end at the latest.
+pub fn open(path: &Path, decks_key: u64) -> Option<(String, Items)> {
+    let mut file = Pieces::open(path)?;
+    let mut r = file.at_least(8 + 8 + 8 + 8)?;
     if r.take::<8>()? != *MAGIC || r.u64()? != file_key(decks_key) {
         return None;
     }
-    let n = count(&mut r, 33)?;
-    let mut layout = Layout {
-        items: Vec::with_capacity(n),
-        queue_cards: Vec::with_capacity(n),
-        ..Layout::default()
-    };
-    for _ in 0..n {
-        layout.items.push(LayoutItem {
+    let n = usize::try_from(r.u64()?).ok()?;
+    let keys_len = usize::try_from(r.u64()?).ok()?;
+    file.consume(8 + 8 + 8 + 8);
+    if n > file.body_len() / ITEM_BYTES || keys_len > file.body_len() {
+        return None;
+    }
+    let keys = String::from_utf8(file.at_least(keys_len)?.bytes(keys_len)?.to_vec()).ok()?;
+    file.consume(keys_len);
+    Some((
+        keys,
+        Items {
+            file,
+            total: n,
+            left: n,
+            keys_len,
+            last: None,
+            key_start: 0,
+        },
+    ))
+}
+
+impl Items {
+    /// How many items are left to read.
+    pub fn len(&self) -> usize {
+        self.left
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.left == 0
+    }
+
+    /// The next item, its key's place in the keys, and its queue card; `None` at the end
+    /// or where the bytes do not decode (keys out of order or past the end).
+    pub fn next_item(&mut self) -> Option<(LayoutItem, std::ops::Range<usize>, QueueCard)> {
+        self.left = self.left.checked_sub(1)?;
+        let mut r = self.file.at_least(ITEM_BYTES)?;
+        let item = LayoutItem {
             card: read_card(&mut r)?,
             what: r.u8()?,
             key_end: r.u32()?,
-        });
-        layout.queue_cards.push(QueueCard {
-            deck: r.u32()?,
-            group: r.u32()?,
-            key_hash: r.u64()?,
-        });
-    }
-    layout.keys = String::from_utf8(r.prefixed()?.to_vec()).ok()?;
-    // Keys end in order, inside the buffer.
-    let mut start = 0;
-    for item in &layout.items {
-        let end = item.key_end as usize;
-        if end < start || !layout.keys.is_char_boundary(end) {
+        };
+        let key_hash = r.u64()?;
+        self.file.consume(ITEM_BYTES);
+        let (start, end) = (self.key_start as usize, item.key_end as usize);
+        if end < start || end > self.keys_len {
             return None;
         }
-        start = end;
+        self.key_start = item.key_end;
+        let group = match self.last {
+            Some((card, group)) if card == item.card => group,
+            _ => u32::try_from(self.total - self.left - 1).ok()?,
+        };
+        self.last = Some((item.card, group));
+        Some((
+            item,
+            start..end,
+            QueueCard {
+                deck: item.card.0,
+                group,
+                key_hash,
+            },
+        ))
     }
-    for map in [&mut layout.parts, &mut layout.any] {
-        let n = count(&mut r, 16)?;
-        map.reserve_exact(n);
-        for _ in 0..n {
-            map.push((r.u64()?, read_card(&mut r)?));
+
+    /// The number of the item just read.
+    /// The word index after the items, if the whole file is read and its checksum holds.
+    pub fn finish(mut self) -> Option<Index> {
+        if self.left != 0 {
+            return None;
         }
-    }
-    for list in &mut layout.by_kind {
-        let n = count(&mut r, 8)?;
-        list.reserve_exact(n);
-        for _ in 0..n {
-            list.push(read_card(&mut r)?);
+        let mut index = Index::default();
+        for map in [&mut index.parts, &mut index.any] {
+            let n = self.count(16)?;
+            map.reserve_exact(n);
+            for _ in 0..n {
+                let mut r = self.file.at_least(16)?;
+                map.push((r.u64()?, read_card(&mut r)?));
+                self.file.consume(16);
+            }
         }
+        for list in &mut index.by_kind {
+            let n = self.count(8)?;
+            list.reserve_exact(n);
+            for _ in 0..n {
+                let mut r = self.file.at_least(8)?;
+                list.push(read_card(&mut r)?);
+                self.file.consume(8);
+            }
+        }
+        self.file.finish().then_some(index)
     }
-    r.0.is_empty().then_some(layout)
+
+    /// A count of entries of `each` bytes, never trusted for more than the file holds.
+    fn count(&mut self, each: usize) -> Option<usize> {
+        let n = usize::try_from(self.file.at_least(8)?.u64()?).ok()?;
+        self.file.consume(8);
+        (n <= self.file.body_len() / each).then_some(n)
+    }
 }
 
-/// The layout cached for decks of key `decks_key`, if the file holds it (anything else
-/// reads as a miss).
+/// The word index of a layout: word-part cards by the hash of a name, cards by the hash of
+/// a look-alike's name, and the word-part cards of each kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Index {
+    pub parts: Vec<(u64, CardAt)>,
+    pub any: Vec<(u64, CardAt)>,
+    pub by_kind: [Vec<CardAt>; 3],
+}
+
+/// The layout cached for decks of key `decks_key`, if the file holds it, as plain data.
 pub fn load(path: &Path, decks_key: u64) -> Option<Layout> {
-    decode(&std::fs::read(path).ok()?, decks_key)
+    let (keys, mut items) = open(path, decks_key)?;
+    let mut layout = Layout {
+        keys,
+        ..Layout::default()
+    };
+    while !items.is_empty() {
+        let (item, key, queue_card) = items.next_item()?;
+        if !layout.keys.is_char_boundary(key.start) || !layout.keys.is_char_boundary(key.end) {
+            return None;
+        }
+        layout.items.push(item);
+        layout.queue_cards.push(queue_card);
+    }
+    let index = items.finish()?;
+    layout.parts = index.parts;
+    layout.any = index.any;
+    layout.by_kind = index.by_kind;
+    Some(layout)
 }
 
 /// Writes the layout of decks of key `decks_key`; best effort (a cache that cannot be
@@ -202,7 +296,7 @@ mod tests {
                 },
                 QueueCard {
                     deck: 1,
-                    group: 1,
+                    group: 2,
                     key_hash: 13,
                 },
             ],
@@ -226,19 +320,28 @@ mod tests {
 
     #[test]
     fn a_damaged_file_or_keys_out_of_order_read_as_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.bin");
+        let load_bytes = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            load(&path, 42)
+        };
         let bytes = encode(42, &sample());
+        assert_eq!(load_bytes(&bytes), Some(sample()));
         for cut in [0, 8, bytes.len() / 2, bytes.len() - 1] {
-            assert_eq!(decode(&bytes[..cut], 42), None, "cut at {cut}");
+            assert_eq!(load_bytes(&bytes[..cut]), None, "cut at {cut}");
         }
-        let mut flipped = bytes.clone();
-        flipped[40] ^= 1;
-        assert_eq!(decode(&flipped, 42), None);
+        for at in [40, bytes.len() / 2, bytes.len() - 12] {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 1;
+            assert_eq!(load_bytes(&flipped), None, "byte {at} changed");
+        }
         let mut backwards = sample();
         backwards.items[1].key_end = 3;
-        assert_eq!(decode(&encode(42, &backwards), 42), None);
+        assert_eq!(load_bytes(&encode(42, &backwards)), None);
         // A key ending inside a character.
         let mut split = sample();
         split.items[2].key_end = 21;
-        assert_eq!(decode(&encode(42, &split), 42), None);
+        assert_eq!(load_bytes(&encode(42, &split)), None);
     }
 }

@@ -124,28 +124,30 @@ impl Layout {
         }
     }
 
-    /// The layout cached for decks of key `key` (see `storage::layoutcache`), if any.
+    /// The layout cached for decks of key `key` (see `storage::layoutcache`), if any: read
+    /// as it is decoded, its items made as they come.
     pub fn load(dir: &crate::storage::DataDir, key: u64) -> Option<Layout> {
-        let plain = crate::storage::layoutcache::load(&layout_path(dir), key)?;
-        let keys = Text::buffer(plain.keys)?;
-        let mut start = 0;
-        let mut items = Vec::with_capacity(plain.items.len());
-        for it in &plain.items {
+        let (keys, mut file) = crate::storage::layoutcache::open(&layout_path(dir), key)?;
+        let keys = Text::buffer(keys)?;
+        let mut items = Vec::with_capacity(file.len());
+        let mut queue_cards = Vec::with_capacity(file.len());
+        while !file.is_empty() {
+            let (it, key, queue_card) = file.next_item()?;
             let (reversed, drill) = item_of_code(it.what)?;
-            let end = it.key_end as usize;
             items.push(Item {
                 deck: it.card.0,
                 card: it.card.1,
                 reversed,
                 drill,
-                key: keys.slice(start..end)?,
+                key: keys.slice(key)?,
             });
-            start = end;
+            queue_cards.push(queue_card);
         }
+        let index = file.finish()?;
         Some(Layout {
             items,
-            index: WordIndex::from_plain((plain.parts, plain.any, plain.by_kind)),
-            queue_cards: plain.queue_cards,
+            index: WordIndex::from_plain((index.parts, index.any, index.by_kind)),
+            queue_cards,
         })
     }
 
