@@ -126,13 +126,16 @@ fn a_cold_opens_caches_are_written_once_asked_or_at_the_end() {
         let mut session = Session::open(&settings, true).unwrap();
         session.answer(0, Rating::Good, 2000, now).unwrap();
     }
-    // The session's end wrote both.
-    assert!(cache.join("decks.bin").exists() && cache.join("states.bin").exists());
+    let all = |cache: &std::path::Path| {
+        ["decks.bin", "library.bin", "states.bin"].map(|f| cache.join(f).exists())
+    };
+    // The session's end wrote them all.
+    assert_eq!(all(&cache), [true; 3]);
     std::fs::remove_dir_all(&cache).unwrap();
     let mut session = Session::open(&settings, true).unwrap();
-    assert!(!cache.join("decks.bin").exists() && !cache.join("states.bin").exists());
+    assert_eq!(all(&cache), [false; 3]);
     session.save_opened_caches();
-    assert!(cache.join("decks.bin").exists() && cache.join("states.bin").exists());
+    assert_eq!(all(&cache), [true; 3]);
     let replayed = session.progress.states.clone();
     drop(session);
     let warm = Session::open(&settings, false).unwrap();
@@ -141,7 +144,7 @@ fn a_cold_opens_caches_are_written_once_asked_or_at_the_end() {
     drop(warm);
     std::fs::remove_dir_all(&cache).unwrap();
     let read_only = Session::open(&settings, false).unwrap();
-    assert!(cache.join("decks.bin").exists() && cache.join("states.bin").exists());
+    assert_eq!(all(&cache), [true; 3]);
     drop(read_only);
 }
 

@@ -222,8 +222,15 @@ impl Library {
         }
     }
 
+    /// Writes what is cached of the decks and was worked out, not read from a cache: the
+    /// decks cache and the layout cache.
+    pub fn save_deck_caches(&mut self, dir: &crate::storage::DataDir) {
+        self.decks.save_cache();
+        self.save_layout(dir);
+    }
+
     /// Writes the layout cache if the layout was worked out and is not written yet.
-    pub fn save_layout(&mut self, dir: &crate::storage::DataDir) {
+    fn save_layout(&mut self, dir: &crate::storage::DataDir) {
         if let Some(key) = self.layout_unsaved.take() {
             let layout = Layout {
                 items: std::mem::take(&mut self.items),
@@ -526,8 +533,7 @@ pub fn save_loaded_caches(
     dir: &crate::storage::DataDir,
     cfg: &SchedulerConfig,
 ) {
-    library.decks.save_cache();
-    library.save_layout(dir);
+    library.save_deck_caches(dir);
     if std::mem::take(&mut report.states_unsaved) {
         save_cache(library, progress, dir, cfg, &report.files);
     }

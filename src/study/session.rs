@@ -219,7 +219,7 @@ impl Session {
     /// study screen calls this once the first card is on screen, and the end of the session
     /// does if nothing did.
     pub fn save_opened_caches(&mut self) {
-        self.library.decks.save_cache();
+        self.library.save_deck_caches(&self.data_dir);
         if std::mem::take(&mut self.states_unsaved) {
             self.save_cache();
         }
@@ -528,7 +528,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        self.library.decks.save_cache();
+        self.library.save_deck_caches(&self.data_dir);
         if self.writer.is_some()
             && self.read_only.is_none()
             && !self
