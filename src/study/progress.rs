@@ -597,6 +597,19 @@ pub fn todays_queue(
             })
         })
         .collect();
+    let queue = queue_over(library, progress, &chosen, limits, now, today);
+    (chosen, queue)
+}
+
+/// Today's queue over the items `chosen`.
+fn queue_over(
+    library: &Library,
+    progress: &Progress,
+    chosen: &[u32],
+    limits: &DailyLimits,
+    now: chrono::DateTime<chrono::Utc>,
+    today: StudyDay,
+) -> Queue {
     let per_deck: Vec<Limits> = library
         .decks
         .loaded
@@ -610,18 +623,17 @@ pub fn todays_queue(
                 .map_or(limits.overall, |(_, l)| *l)
         })
         .collect();
-    let done = DoneToday::from_selected(&library.queue_cards, &progress.states, &chosen, today);
-    let queue = queue::build(&QueueInput {
+    let done = DoneToday::from_selected(&library.queue_cards, &progress.states, chosen, today);
+    queue::build(&QueueInput {
         cards: &library.queue_cards,
         states: &progress.states,
-        select: Some(&chosen),
+        select: Some(chosen),
         overall: limits.overall,
         per_deck: &per_deck,
         done: &done,
         now,
         today,
-    });
-    (chosen, queue)
+    })
 }
 
 /// Each drill's new and due items today over `decks` (all when `None`), in `Drill::ALL`
@@ -634,18 +646,20 @@ pub fn drill_counts(
     now: chrono::DateTime<chrono::Utc>,
     today: StudyDay,
 ) -> [Option<(u32, u32)>; 3] {
-    let mut present = [false; 3];
-    for it in &library.items {
+    // Each drill's items of the chosen decks, in one pass over the items (a drill's are
+    // few; `todays_queue` would walk every item once a drill).
+    let mut chosen: [Vec<u32>; 3] = Default::default();
+    for (it, i) in library.items.iter().zip(0_u32..) {
         if let Some(d) = it.drill
             && decks.is_none_or(|c| c.contains(&it.deck))
         {
-            present[Drill::ALL.iter().position(|x| *x == d).unwrap_or(0)] = true;
+            chosen[Drill::ALL.iter().position(|x| *x == d).unwrap_or(0)].push(i);
         }
     }
     let mut out = [None; 3];
-    for ((slot, d), here) in out.iter_mut().zip(Drill::ALL).zip(present) {
-        if here {
-            let (_, q) = todays_queue(library, progress, Some(d), decks, None, limits, now, today);
+    for (slot, items) in out.iter_mut().zip(&chosen) {
+        if !items.is_empty() {
+            let q = queue_over(library, progress, items, limits, now, today);
             let due = q.review_count + u32::try_from(q.learning.len() + q.ahead.len()).unwrap_or(0);
             *slot = Some((q.new_count, due));
         }
