@@ -312,6 +312,34 @@ mod tests {
     use super::*;
     use crate::scheduler::DayClock;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Whatever follows a right header under a right checksum reads as states or a
+        /// miss, never a panic.
+        #[test]
+        fn any_sealed_body_reads_as_states_or_a_miss(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            n in 0_u64..6,
+        ) {
+            let mut w = Writer(Vec::new());
+            w.0.extend_from_slice(MAGIC);
+            w.u32(FORMAT);
+            w.u64(7);
+            w.u64(n);
+            w.0.extend_from_slice(&body);
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("states.bin");
+            std::fs::write(&path, w.seal()).unwrap();
+            if let Some(states) = load(&path, &CacheKey(7)) {
+                proptest::prop_assert_eq!(states.len() as u64, n);
+                for (key, _) in states.iter() {
+                    proptest::prop_assert!(std::str::from_utf8(key.as_bytes()).is_ok());
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_cache_of_many_pieces_reads_back_whole_and_any_cut_or_change_is_a_miss() {
         // Enough states for several of the reader's pieces, records across their bounds,

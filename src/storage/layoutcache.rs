@@ -318,6 +318,38 @@ mod tests {
         assert_eq!(load(&dir.path().join("nothing.bin"), 42), None);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Whatever follows a right header under a right checksum (a file another build
+        /// wrote, say) reads as a layout or a miss, never a panic; a layout read back has
+        /// its keys' ends in order inside its keys.
+        #[test]
+        fn any_sealed_body_reads_as_a_layout_or_a_miss(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            n in 0_u64..8,
+            keys_len in 0_u64..40,
+        ) {
+            let mut w = Writer(Vec::new());
+            w.0.extend_from_slice(MAGIC);
+            w.u64(file_key(42));
+            w.u64(n);
+            w.u64(keys_len);
+            w.0.extend_from_slice(&body);
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("library.bin");
+            std::fs::write(&path, w.seal()).unwrap();
+            if let Some(layout) = load(&path, 42) {
+                let mut start = 0;
+                for item in &layout.items {
+                    proptest::prop_assert!(start <= item.key_end as usize);
+                    start = item.key_end as usize;
+                }
+                proptest::prop_assert!(start <= layout.keys.len());
+            }
+        }
+    }
+
     #[test]
     fn a_damaged_file_or_keys_out_of_order_read_as_a_miss() {
         let dir = tempfile::tempdir().unwrap();
