@@ -5,12 +5,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Utc};
 
-use crate::scheduler::{CardState, DayCache, DayClock, Due, Phase, Rating, StudyDay};
+use crate::scheduler::{CardState, Due, Phase, Rating, StudyDay};
+#[cfg(test)]
+use crate::scheduler::{DayCache, DayClock};
 
 /// One answer as statistics see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Answered {
     pub time: DateTime<Utc>,
+    /// The study day it counts for, where it happened (worked out once, by the replay).
+    pub day: StudyDay,
     pub rating: Rating,
     pub ms: u32,
     /// The card's phase before the answer: retention counts review-phase answers.
@@ -234,17 +238,15 @@ impl Retention {
 /// Retention over the study days `from..=today`: all, young, mature.
 pub fn retention<'a>(
     answers: impl IntoIterator<Item = &'a Answered>,
-    clock: &DayClock,
     from: StudyDay,
     today: StudyDay,
 ) -> [Retention; 3] {
     let mut r = [Retention::default(); 3];
-    let mut cache = DayCache::new(clock);
     for a in answers
         .into_iter()
         .filter(|a| a.phase_before == Phase::Review)
     {
-        let d = cache.day_of(a.time);
+        let d = a.day;
         if d < from || d > today {
             continue;
         }
@@ -274,9 +276,11 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// An answer at `time`, counted for its study day in UTC with the rollover at 4.
     fn answer(time: &str) -> Answered {
         Answered {
             time: t(time),
+            day: DayClock::new(Zone::Named(chrono_tz::UTC), 4).day_of(t(time)),
             rating: Rating::Good,
             ms: 5000,
             phase_before: Phase::Review,
@@ -510,12 +514,7 @@ mod tests {
         let mut forgot = answer("2026-12-04T14:00:00Z");
         forgot.rating = Rating::Again;
         forgot.interval_before = Some(40);
-        let r = retention(
-            &[answer("2026-12-04T12:00:00Z"), forgot],
-            &clock,
-            today,
-            today,
-        );
+        let r = retention(&[answer("2026-12-04T12:00:00Z"), forgot], today, today);
         assert_eq!(r[0].share(), Some(0.5));
         assert_eq!((r[1].share(), r[2].share()), (Some(1.0), Some(0.0)));
     }

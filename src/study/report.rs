@@ -280,6 +280,7 @@ fn replay_share(
                 if day >= kept_from {
                     share.answered.push(Answered {
                         time: a.time,
+                        day,
                         rating,
                         ms: a.ms,
                         phase_before: state.phase,
@@ -396,7 +397,6 @@ pub fn report(
     rules: StreakRules,
     deck: Option<u32>,
 ) -> Report {
-    let clock = cfg.clock;
     let mut tags: Vec<String> = Vec::new();
     let item_tag: Vec<Option<u32>> = library
         .items
@@ -461,7 +461,6 @@ pub fn report(
     let window = |n: u32| {
         stats::retention(
             answered.iter().flatten(),
-            &clock,
             today.minus_days(n.saturating_sub(1)),
             today,
         )
@@ -470,14 +469,13 @@ pub fn report(
     // Over the last year, in one pass.
     let mut tag_retention = vec![Retention::default(); tags.len()];
     let year = today.minus_days(364);
-    let mut days_of = DayCache::new(&clock);
     for a in answered.iter().flatten() {
         if let Some(r) = a
             .item
             .and_then(|i| item_tag.get(i as usize).copied().flatten())
             .and_then(|t| tag_retention.get_mut(t as usize))
             && a.phase_before == crate::scheduler::Phase::Review
-            && (year..=today).contains(&days_of.day_of(a.time))
+            && (year..=today).contains(&a.day)
         {
             r.add(a);
         }
@@ -493,7 +491,7 @@ pub fn report(
             .partial_cmp(&b.1.share())
             .unwrap_or(std::cmp::Ordering::Equal)
     });
-    let by_part = part_scores(library, &answered, clock, today);
+    let by_part = part_scores(library, &answered, today);
     let (today_reviews, today_ms) = days.get(&today).copied().unwrap_or((0, 0));
     Report {
         today,
@@ -536,20 +534,14 @@ pub const PART_MIN_ANSWERS: u32 = 3;
 
 /// Scores every word part by the answers, over the year to `today`, of the items that use
 /// it; weakest (lowest share not Again, then most answers) first.
-fn part_scores(
-    library: &Library,
-    answered: &[Vec<Answered>],
-    clock: crate::scheduler::DayClock,
-    today: StudyDay,
-) -> Vec<PartScore> {
+fn part_scores(library: &Library, answered: &[Vec<Answered>], today: StudyDay) -> Vec<PartScore> {
     // Each item's answers first, then each answered item's parts: a year of answers is
     // hundreds of thousands, the items that use a part far fewer.
     let mut by_item = vec![Retention::default(); library.items.len()];
     let year = today.minus_days(364);
-    let mut days_of = DayCache::new(&clock);
     for a in answered.iter().flatten() {
         if let Some(r) = a.item.and_then(|i| by_item.get_mut(i as usize))
-            && (year..=today).contains(&days_of.day_of(a.time))
+            && (year..=today).contains(&a.day)
         {
             r.answers += 1;
             r.recalled += u32::from(a.rating != crate::scheduler::Rating::Again);
@@ -580,24 +572,21 @@ fn part_scores(
             let c = crate::study::drill::card_at(&library.decks.loaded, card);
             PartScore {
                 card,
-                front: c.front.to_string(),
-                meaning: c.back.to_string(),
+                front: c.front.as_str().to_owned(),
+                meaning: c.back.as_str().to_owned(),
                 answers,
             }
         })
         .collect();
-    out.sort_by(|a, b| {
-        let key = |p: &PartScore| {
-            (
-                p.answers.answers < PART_MIN_ANSWERS,
-                p.answers.share().unwrap_or(1.0),
-            )
-        };
-        let (ka, kb) = (key(a), key(b));
-        ka.0.cmp(&kb.0)
-            .then(ka.1.partial_cmp(&kb.1).unwrap_or(std::cmp::Ordering::Equal))
-            .then(b.answers.answers.cmp(&a.answers.answers))
-            .then(a.card.cmp(&b.card))
+    // Ranked parts first, weakest first (a share in [0, 1] orders as its bits do), then
+    // the most answered; the card decides ties, so the order is total.
+    out.sort_unstable_by_key(|p| {
+        (
+            p.answers.answers < PART_MIN_ANSWERS,
+            p.answers.share().unwrap_or(1.0).to_bits(),
+            std::cmp::Reverse(p.answers.answers),
+            p.card,
+        )
     });
     out
 }
