@@ -397,17 +397,18 @@ pub fn report(
     rules: StreakRules,
     deck: Option<u32>,
 ) -> Report {
+    // Each item's first tag, numbered in order of first use.
     let mut tags: Vec<String> = Vec::new();
+    let mut tag_number: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
     let item_tag: Vec<Option<u32>> = library
         .items
         .iter()
         .map(|i| {
             library.card_of(i).tags.first().map(|t| {
-                let n = tags.iter().position(|x| x == t).unwrap_or_else(|| {
-                    tags.push(t.to_string());
-                    tags.len() - 1
-                });
-                u32::try_from(n).unwrap_or(u32::MAX)
+                *tag_number.entry(t.as_str()).or_insert_with(|| {
+                    tags.push(t.as_str().to_owned());
+                    u32::try_from(tags.len() - 1).unwrap_or(u32::MAX)
+                })
             })
         })
         .collect();
@@ -580,7 +581,7 @@ fn part_scores(library: &Library, answered: &[Vec<Answered>], today: StudyDay) -
         .collect();
     // Ranked parts first, weakest first (a share in [0, 1] orders as its bits do), then
     // the most answered; the card decides ties, so the order is total.
-    out.sort_unstable_by_key(|p| {
+    out.sort_by_cached_key(|p| {
         (
             p.answers.answers < PART_MIN_ANSWERS,
             p.answers.share().unwrap_or(1.0).to_bits(),
