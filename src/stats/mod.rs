@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::Datelike;
+#[cfg(test)]
+use chrono::{DateTime, Utc};
 
 use crate::scheduler::{CardState, Due, Phase, Rating, StudyDay};
 #[cfg(test)]
@@ -12,11 +14,9 @@ use crate::scheduler::{DayCache, DayClock};
 /// One answer as statistics see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Answered {
-    pub time: DateTime<Utc>,
     /// The study day it counts for, where it happened (worked out once, by the replay).
     pub day: StudyDay,
     pub rating: Rating,
-    pub ms: u32,
     /// The card's phase before the answer: retention counts review-phase answers.
     pub phase_before: Phase,
     /// The card's interval before the answer, in days (young under 21, mature from 21).
@@ -26,16 +26,17 @@ pub struct Answered {
     pub item: Option<u32>,
 }
 
-/// Answers and time spent per study day, from answer records: for the tests' hand-written
-/// histories (the report counts its days as its replay goes, `report::Replayed::days`).
+/// Answers (five seconds each) per study day, from the instants they were given: for the
+/// tests' hand-written histories (the report counts its days as its replay goes,
+/// `report::Replayed::days`).
 #[cfg(test)]
-pub fn by_day(answers: &[Answered], clock: &DayClock) -> BTreeMap<StudyDay, (u32, u64)> {
+pub fn by_day(times: &[DateTime<Utc>], clock: &DayClock) -> BTreeMap<StudyDay, (u32, u64)> {
     let mut days: BTreeMap<StudyDay, (u32, u64)> = BTreeMap::new();
     let mut cache = DayCache::new(clock);
-    for a in answers {
-        let e = days.entry(cache.day_of(a.time)).or_default();
+    for &t in times {
+        let e = days.entry(cache.day_of(t)).or_default();
         e.0 += 1;
-        e.1 += u64::from(a.ms);
+        e.1 += 5000;
     }
     days
 }
@@ -279,10 +280,8 @@ mod tests {
     /// An answer at `time`, counted for its study day in UTC with the rollover at 4.
     fn answer(time: &str) -> Answered {
         Answered {
-            time: t(time),
             day: DayClock::new(Zone::Named(chrono_tz::UTC), 4).day_of(t(time)),
             rating: Rating::Good,
-            ms: 5000,
             phase_before: Phase::Review,
             interval_before: Some(3),
             item: None,
@@ -301,10 +300,7 @@ mod tests {
         let clock = DayClock::new(Zone::Named(Madrid), 4);
         // 02:30 in Madrid on 6 December is the study day of 5 December.
         let days = by_day(
-            &[
-                answer("2026-12-04T20:00:00Z"),
-                answer("2026-12-06T01:30:00Z"),
-            ],
+            &[t("2026-12-04T20:00:00Z"), t("2026-12-06T01:30:00Z")],
             &clock,
         );
         assert_eq!(
@@ -329,19 +325,15 @@ mod tests {
             for week_start in [spring, fall] {
                 // Every evening at 21:00 local for a week around the change.
                 let first = day(week_start).minus_days(3);
-                let answers: Vec<Answered> = (0..7)
+                let answers: Vec<DateTime<Utc>> = (0..7)
                     .map(|k| {
                         let d = first.plus_days(k);
                         let local = d.date().and_hms_opt(21, 0, 0).unwrap();
-                        let utc = match zone {
+                        match zone {
                             Zone::Named(tz) => {
                                 local.and_local_timezone(tz).unwrap().with_timezone(&Utc)
                             }
                             Zone::Local => unreachable!(),
-                        };
-                        Answered {
-                            time: utc,
-                            ..answer("2026-01-01T00:00:00Z")
                         }
                     })
                     .collect();
@@ -363,17 +355,11 @@ mod tests {
         let madrid = DayClock::new(Zone::Named(Madrid), 4);
         let new_york = DayClock::new(Zone::Named(New_York), 4);
         let mut days = by_day(
-            &[
-                answer("2026-12-01T20:00:00Z"),
-                answer("2026-12-02T20:00:00Z"),
-            ],
+            &[t("2026-12-01T20:00:00Z"), t("2026-12-02T20:00:00Z")],
             &madrid,
         );
         days.extend(by_day(
-            &[
-                answer("2026-12-04T02:00:00Z"),
-                answer("2026-12-05T02:00:00Z"),
-            ],
+            &[t("2026-12-04T02:00:00Z"), t("2026-12-05T02:00:00Z")],
             &new_york,
         ));
         // 21:00 in New York on the 3rd and 4th.
@@ -395,7 +381,7 @@ mod tests {
             "2026-11-05",
             "2026-11-06",
         ] {
-            answers.push(answer(&format!("{d}T12:00:00Z")));
+            answers.push(t(&format!("{d}T12:00:00Z")));
         }
         let days = by_day(&answers, &clock);
         let s = streak(&days, day("2026-11-06"), RULES, &DayMarks::default());
@@ -429,10 +415,7 @@ mod tests {
     fn a_day_with_nothing_to_study_does_not_break_the_streak() {
         let clock = DayClock::new(Zone::Named(chrono_tz::UTC), 4);
         let days = by_day(
-            &[
-                answer("2026-11-01T12:00:00Z"),
-                answer("2026-11-03T12:00:00Z"),
-            ],
+            &[t("2026-11-01T12:00:00Z"), t("2026-11-03T12:00:00Z")],
             &clock,
         );
         let today = day("2026-11-03");
@@ -454,9 +437,9 @@ mod tests {
         let clock = DayClock::new(Zone::Named(chrono_tz::UTC), 4);
         let days = by_day(
             &[
-                answer("2026-11-01T12:00:00Z"),
-                answer("2026-11-02T12:00:00Z"),
-                answer("2026-11-03T12:00:00Z"),
+                t("2026-11-01T12:00:00Z"),
+                t("2026-11-02T12:00:00Z"),
+                t("2026-11-03T12:00:00Z"),
             ],
             &clock,
         );
@@ -487,10 +470,7 @@ mod tests {
         let clock = DayClock::new(Zone::Named(chrono_tz::UTC), 4);
         let today = day("2026-12-04"); // a Friday
         let days = by_day(
-            &[
-                answer("2026-12-04T12:00:00Z"),
-                answer("2026-12-04T13:00:00Z"),
-            ],
+            &[t("2026-12-04T12:00:00Z"), t("2026-12-04T13:00:00Z")],
             &clock,
         );
         let map = heatmap(&days, today);

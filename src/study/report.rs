@@ -279,10 +279,8 @@ fn replay_share(
                 day_sum.2 += u64::from(a.ms);
                 if day >= kept_from {
                     share.answered.push(Answered {
-                        time: a.time,
                         day,
                         rating,
-                        ms: a.ms,
                         phase_before: state.phase,
                         interval_before: state.interval_days,
                         item: (i < n_items).then_some(a.card),
@@ -976,7 +974,15 @@ mod tests {
                 };
                 let one = replay_answers_on(&loaded, &runs, 1, &scope);
                 assert!(!one.marks.cleared.is_empty() && !one.marks.idle.is_empty());
-                let key = |a: &Answered| (a.time, a.item, a.rating as u8, a.ms);
+                let key = |a: &Answered| {
+                    (
+                        a.day,
+                        a.item,
+                        a.rating as u8,
+                        a.phase_before as u8,
+                        a.interval_before,
+                    )
+                };
                 let mut one_answered: Vec<_> = one.answered.iter().flatten().map(key).collect();
                 one_answered.sort_unstable();
                 for threads in [2, 3, 4] {
