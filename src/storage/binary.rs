@@ -1,10 +1,12 @@
-//! Little-endian numbers and byte strings for the caches' own file formats (`cache::` and
-//! `deckcache::`). Reading is checked: a short or odd file reads as `None`, never a panic.
+//! Little-endian numbers and byte strings for the caches' own file formats (`cache::`,
+//! `deckcache::` and `layoutcache::`). Reading is checked: a short or odd file reads as
+//! `None`, never a panic.
 //!
-//! A cache file ends in a checksum of everything before it ([`Writer::seal`], [`unseal`]).
-//! That is what lets a cache be replaced without syncing it to disk: after a crash its file
-//! may hold anything (old bytes, zeros, half the new ones), and anything but a whole file
-//! reads as a miss, which only costs a replay.
+//! A cache file ends in a checksum of everything before it ([`Writer::seal`]), taken over
+//! 64 KB pieces so that [`Pieces`] can read a file into one small buffer and check it as it
+//! goes. That is what lets a cache be replaced without syncing it to disk: after a crash its
+//! file may hold anything (old bytes, zeros, half the new ones), and anything but a whole
+//! file reads as a miss, which only costs a replay.
 
 use std::hash::{BuildHasher as _, Hasher as _};
 use std::io::Read as _;
