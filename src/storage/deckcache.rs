@@ -21,7 +21,7 @@ use crate::deck::{
 };
 
 /// Bump when the encoding or the meaning of a deck changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 const MAGIC: &[u8; 8] = b"MDTMDECK";
 
 /// Bytes are hashed this many at a time, so that a file can be hashed as it is read (a
@@ -127,15 +127,6 @@ impl Encoder {
         self.blob.push_str(s);
         self.len(s.len());
     }
-    fn opt(&mut self, s: Option<&Text>) {
-        match s {
-            Some(s) => {
-                self.w.u8(1);
-                self.text(s);
-            }
-            None => self.w.u8(0),
-        }
-    }
     fn list(&mut self, v: &[Text]) {
         self.len(v.len());
         for s in v {
@@ -180,14 +171,6 @@ impl Decoder<'_> {
     }
     fn string(&mut self) -> Option<String> {
         self.text().map(String::from)
-    }
-    /// An optional text: `Err` where the bytes do not decode.
-    fn opt(&mut self) -> Result<Option<Text>, ()> {
-        match self.r.u8() {
-            Some(0) => Ok(None),
-            Some(1) => self.text().map(Some).ok_or(()),
-            _ => Err(()),
-        }
     }
     /// A list's entries into the pool; the list, pending until the pool is whole.
     fn list(&mut self) -> Option<List> {
@@ -254,25 +237,35 @@ fn encode(key: u64, decks: &[Deck]) -> Vec<u8> {
             e.text(&c.id);
             e.text(&c.front);
             e.text(&c.back);
-            e.w.u8(kind_code(c.kind));
-            e.list(&c.answers);
-            e.list(&c.variants);
-            e.opt(c.example.as_ref());
-            e.list(&c.parts);
-            e.list(&c.tags);
-            e.list(&c.confused_with);
-            e.opt(c.note.as_ref());
-            e.w.u8(match c.reverse {
+            // Which lists and optional texts the card has, its kind, reverse and caution,
+            // in one number: most cards have one list or none, and the decoder skips the rest.
+            let lists = [&c.answers, &c.variants, &c.parts, &c.tags, &c.confused_with];
+            let opts = [&c.example, &c.note, &c.instead];
+            let mut shape = 0_u16;
+            for (bit, list) in lists.iter().enumerate() {
+                shape |= u16::from(!list.is_empty()) << bit;
+            }
+            for (bit, opt) in opts.iter().enumerate() {
+                shape |= u16::from(opt.is_some()) << (5 + bit);
+            }
+            shape |= match c.reverse {
                 None => 0,
                 Some(false) => 1,
                 Some(true) => 2,
-            });
-            e.w.u8(match c.caution {
+            } << 8;
+            shape |= match c.caution {
                 None => 0,
                 Some(Caution::DoNotUse) => 1,
                 Some(Caution::ErrorProne) => 2,
-            });
-            e.opt(c.instead.as_ref());
+            } << 10;
+            shape |= u16::from(kind_code(c.kind)) << 12;
+            e.w.u16(shape);
+            for list in lists.into_iter().filter(|l| !l.is_empty()) {
+                e.list(list);
+            }
+            for text in opts.into_iter().flatten() {
+                e.text(text);
+            }
             e.len(c.line);
         }
     }
@@ -355,38 +348,47 @@ fn decode(header: &[u8; HEADER], blob: Vec<u8>, rest: &[u8], key: u64) -> Option
             let id = d.text()?;
             let front = d.text()?;
             let back = d.text()?;
-            let kind = *Kind::ALL.get(usize::from(d.r.u8()?))?;
-            let answers = d.list()?;
-            let variants = d.list()?;
-            let example = d.opt().ok()?;
-            let parts = d.list()?;
-            let tags = d.list()?;
-            let confused_with = d.list()?;
+            let shape = d.r.u16()?;
+            let has = |bit: u16| shape & (1 << bit) != 0;
+            let mut lists: [List; 5] = Default::default();
+            for (bit, list) in (0..5).zip(&mut lists) {
+                if has(bit) {
+                    *list = d.list()?;
+                }
+            }
+            let mut opts = [None, None, None];
+            for (bit, opt) in (5..8).zip(&mut opts) {
+                if has(bit) {
+                    *opt = Some(d.text()?);
+                }
+            }
+            let [answers, variants, parts, tags, confused_with] = lists;
+            let [example, note, instead] = opts;
             cards.push(Card {
                 id,
                 front,
                 back,
-                kind,
+                kind: *Kind::ALL.get(usize::from(shape >> 12))?,
                 answers,
                 variants,
                 example,
                 parts,
                 tags,
                 confused_with,
-                note: d.opt().ok()?,
-                reverse: match d.r.u8()? {
+                note,
+                reverse: match (shape >> 8) & 3 {
                     0 => None,
                     1 => Some(false),
                     2 => Some(true),
                     _ => return None,
                 },
-                caution: match d.r.u8()? {
+                caution: match (shape >> 10) & 3 {
                     0 => None,
                     1 => Some(Caution::DoNotUse),
                     2 => Some(Caution::ErrorProne),
                     _ => return None,
                 },
-                instead: d.opt().ok()?,
+                instead,
                 line: d.len()?,
             });
         }
