@@ -128,48 +128,42 @@ fn replay_answers_on(
     let shares = crate::scheduler::on_card_ranges(&mut states, &ends, |first, mine| {
         replay_share(loaded, runs, first, mine, base, today, scope)
     });
-    let mut marks = DayMarks::default();
     let mut answered = Vec::with_capacity(shares.len());
     let mut days = std::collections::BTreeMap::<StudyDay, (u32, u64)>::new();
     let mut total = 0;
-    let mut shares = shares.into_iter();
-    let Some(first) = shares.next() else {
-        return Replayed {
-            answered,
-            days,
-            total,
-            marks,
-            states,
-            today,
-        };
-    };
-    let mut closed = first.closed;
-    let mut idle: std::collections::BTreeSet<StudyDay> = first.idle.into_iter().collect();
-    answered.push(first.answered);
-    days = first.days;
-    total += first.total;
+    // The ranges' closed days (the same days on every thread) and idle days, put together.
+    let mut closed: Option<Vec<(StudyDay, bool, u32)>> = None;
+    let mut idle: Option<std::collections::BTreeSet<StudyDay>> = None;
     for share in shares {
-        for (c, (day, nothing_due, reviews)) in closed.iter_mut().zip(share.closed) {
-            debug_assert_eq!(c.0, day);
-            c.1 &= nothing_due;
-            c.2 += reviews;
-        }
-        let other: std::collections::BTreeSet<StudyDay> = share.idle.into_iter().collect();
-        idle.retain(|d| other.contains(d));
+        closed = Some(match closed {
+            None => share.closed,
+            Some(mut so_far) => {
+                for (c, (day, nothing_due, reviews)) in so_far.iter_mut().zip(share.closed) {
+                    debug_assert_eq!(c.0, day);
+                    c.1 &= nothing_due;
+                    c.2 += reviews;
+                }
+                so_far
+            }
+        });
+        let mine: std::collections::BTreeSet<StudyDay> = share.idle.into_iter().collect();
+        idle = Some(match idle {
+            None => mine,
+            Some(so_far) => so_far.intersection(&mine).copied().collect(),
+        });
         answered.push(share.answered);
         for (day, (n, ms)) in share.days {
-            let e = days.entry(day).or_default();
-            e.0 += n;
-            e.1 += ms;
+            add_day(&mut days, (day, n, ms));
         }
         total += share.total;
     }
-    for (day, nothing_due, reviews) in closed {
+    let mut marks = DayMarks::default();
+    for (day, nothing_due, reviews) in closed.unwrap_or_default() {
         if nothing_due || reviews >= scope.reviews_per_day.max(1) {
             marks.cleared.insert(day);
         }
     }
-    marks.idle.extend(idle);
+    marks.idle = idle.unwrap_or_default();
     Replayed {
         answered,
         days,
