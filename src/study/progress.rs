@@ -161,32 +161,6 @@ impl Layout {
         }) && self.queue_cards.len() == self.items.len()
             && self.index.fits(decks)
     }
-
-    fn to_plain(&self) -> crate::storage::layoutcache::Layout {
-        use crate::storage::layoutcache::LayoutItem;
-        let mut keys = String::new();
-        let items = self
-            .items
-            .iter()
-            .map(|it| {
-                keys.push_str(&it.key);
-                LayoutItem {
-                    card: (it.deck, it.card),
-                    what: item_code(it.reversed, it.drill),
-                    key_end: u32::try_from(keys.len()).unwrap_or(u32::MAX),
-                }
-            })
-            .collect();
-        let (parts, any, by_kind) = self.index.to_plain();
-        crate::storage::layoutcache::Layout {
-            items,
-            queue_cards: self.queue_cards.clone(),
-            keys,
-            parts,
-            any,
-            by_kind,
-        }
-    }
 }
 
 /// The layout cache file.
@@ -232,15 +206,34 @@ impl Library {
     /// Writes the layout cache if the layout was worked out and is not written yet.
     fn save_layout(&mut self, dir: &crate::storage::DataDir) {
         if let Some(key) = self.layout_unsaved.take() {
-            let layout = Layout {
-                items: std::mem::take(&mut self.items),
-                index: std::mem::take(&mut self.index),
-                queue_cards: std::mem::take(&mut self.queue_cards),
-            };
-            crate::storage::layoutcache::save(&layout_path(dir), key, &layout.to_plain());
-            self.items = layout.items;
-            self.index = layout.index;
-            self.queue_cards = layout.queue_cards;
+            crate::storage::layoutcache::save(&layout_path(dir), key, &self.plain_layout());
+        }
+    }
+
+    /// The library's layout as the layout cache writes it.
+    fn plain_layout(&self) -> crate::storage::layoutcache::Layout {
+        use crate::storage::layoutcache::LayoutItem;
+        let mut keys = String::new();
+        let items = self
+            .items
+            .iter()
+            .map(|it| {
+                keys.push_str(&it.key);
+                LayoutItem {
+                    card: (it.deck, it.card),
+                    what: item_code(it.reversed, it.drill),
+                    key_end: u32::try_from(keys.len()).unwrap_or(u32::MAX),
+                }
+            })
+            .collect();
+        let (parts, any, by_kind) = self.index.to_plain();
+        crate::storage::layoutcache::Layout {
+            items,
+            queue_cards: self.queue_cards.clone(),
+            keys,
+            parts,
+            any,
+            by_kind,
         }
     }
 
