@@ -229,7 +229,9 @@ pub struct Index {
     pub by_kind: [Vec<CardAt>; 3],
 }
 
-/// The layout cached for decks of key `decks_key`, if the file holds it, as plain data.
+/// The layout cached for decks of key `decks_key`, if the file holds it, as plain data:
+/// for the tests (a start reads the file with [`open`] and makes its items as they come).
+#[cfg(test)]
 pub fn load(path: &Path, decks_key: u64) -> Option<Layout> {
     let (keys, mut items) = open(path, decks_key)?;
     let mut layout = Layout {
