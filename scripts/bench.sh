@@ -60,23 +60,6 @@ have_hyperfine=0
 export TZ=UTC MEDTERM_NOW="${end}T20:00:00Z" MEDTERM_DEVICE=gen1 NO_COLOR=1
 unset MEDTERM_HOME
 
-echo "load: $(uptime)"
-echo "generating $cards cards, $reviews reviews ending $end (seed $seed)..."
-gen_t0=$(date +%s%N)
-"$gen" --cards "$cards" --reviews "$reviews" --end-date "$end" --seed "$seed" --devices 2 \
-  "$work/workload"
-gen_t1=$(date +%s%N)
-# The same single-threaded work on every run of a workload: how long it took shows how busy
-# the machine was, to compare runs with (other machines share these cores).
-gen_secs=$(awk -v n=$((gen_t1 - gen_t0)) 'BEGIN { printf "%.2f", n / 1e9 }')
-data=$work/data
-mkdir -p "$data/decks"
-cp "$work/workload/decks/bench.toml" "$data/decks/"
-for device in gen1 gen2; do
-  MEDTERM_DEVICE=$device "$bin" --data-dir "$data" history import \
-    "$work/workload/history/$device.jsonl" >/dev/null
-done
-
 # stamp: sets `ns` to the time in nanoseconds. bash 5's $EPOCHREALTIME needs no process:
 # `date +%s%N` in a command substitution starts two, about 2 ms inside every figure it
 # brackets (this machine). Called as it is, not in $(...), which would start a subshell.
@@ -87,6 +70,25 @@ stamp() {
     ns=$(date +%s%N)
   fi
 }
+
+echo "load: $(uptime)"
+echo "generating $cards cards, $reviews reviews ending $end (seed $seed)..."
+stamp
+gen_t0=$ns
+"$gen" --cards "$cards" --reviews "$reviews" --end-date "$end" --seed "$seed" --devices 2 \
+  "$work/workload"
+stamp
+gen_t1=$ns
+# The same single-threaded work on every run of a workload: how long it took shows how busy
+# the machine was, to compare runs with (other machines share these cores).
+gen_secs=$(awk -v n=$((gen_t1 - gen_t0)) 'BEGIN { printf "%.2f", n / 1e9 }')
+data=$work/data
+mkdir -p "$data/decks"
+cp "$work/workload/decks/bench.toml" "$data/decks/"
+for device in gen1 gen2; do
+  MEDTERM_DEVICE=$device "$bin" --data-dir "$data" history import \
+    "$work/workload/history/$device.jsonl" >/dev/null
+done
 
 # median_of NUMBERS...: the median, in the numbers' unit.
 median_of() {
